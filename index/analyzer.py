@@ -1,0 +1,59 @@
+"""Text to index terms: lowercase word tokens, stop words removed, Snowball stems."""
+
+from __future__ import annotations
+
+import re
+
+from nltk.stem.snowball import SnowballStemmer
+
+# The English stop-word list (the same 179 words as nltk's `stopwords` corpus, which
+# would need a download), kept here so indexing works offline.
+STOPWORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
+    yourselves he him his himself she she's her hers herself it it's its itself they them
+    their theirs themselves what which who whom this that that'll these those am is are was
+    were be been being have has had having do does did doing a an the and but if or because
+    as until while of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there
+    when where why how all any both each few more most other some such no nor not only own
+    same so than too very s t can will just don don't should should've now d ll m o re ve y
+    ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven
+    haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn
+    shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
+    """.split()
+)
+
+_WORD = re.compile(r"\w+")
+
+
+class Analyzer:
+    """Turns text into the terms that the index stores and queries look up.
+
+    Stems are memoised per word: news vocabulary is Zipfian, so a small dictionary
+    saves almost all of the stemmer's work.
+    """
+
+    def __init__(self, stopwords: frozenset[str] = STOPWORDS, stem: bool = True) -> None:
+        self._stopwords = stopwords
+        self._stemmer = SnowballStemmer("english") if stem else None
+        self._memo: dict[str, str] = {}
+
+    def term(self, word: str) -> str | None:
+        """The index term of one lowercase word, or None for a stop word."""
+        if word in self._stopwords:
+            return None
+        stem = self._memo.get(word)
+        if stem is None:
+            stem = self._stemmer.stem(word) if self._stemmer else word
+            self._memo[word] = stem
+        return stem
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of `text`, in order, repeats kept (BM25 counts them)."""
+        out = []
+        for word in _WORD.findall(text.lower()):
+            term = self.term(word)
+            if term is not None:
+                out.append(term)
+        return out

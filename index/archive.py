@@ -1,0 +1,167 @@
+"""The archive: the article store plus its search index, behind one small API.
+
+This is what the console and the Discord bot use:
+
+    archive = Archive(load_config(path).index)
+    archive.add([Path("seeds")])
+    hits = archive.search("How many fighters were killed?", k=3)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from .analyzer import Analyzer
+from .bm25 import Bm25Params
+from .config import IndexSettings
+from .indexer import build_index
+from .ingest import IngestReport, ingest
+from .passages import make_passages
+from .progress import Progress, Silent
+from .records import Article, Hit, Passage
+from .search import MIN_COVERAGE, Query, Searcher
+from .snapshot import current_snapshot_folder, load_snapshot
+from .store import Store
+
+# BM25 parameters; see README, Evaluation, for the figures behind them.
+DEFAULT_BM25 = Bm25Params(k1=0.9, b=0.4)
+
+
+class NoIndexError(Exception):
+    """The archive has no index yet."""
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    data_dir: Path
+    articles: int
+    passages: int
+    sources: list[tuple[str, int]]
+    first_date: str | None
+    last_date: str | None
+    undated: int
+    indexed_passages: int | None  # None when there is no index
+    index_built_at: str | None
+    index_stale: bool
+    passage_window: tuple[int, int]
+    index_bytes: int
+
+
+def bundled_seeds() -> Path:
+    """The seed articles: inside the installed package, or seeds/ in a source checkout."""
+    try:
+        folder = Path(str(resources.files("index.seeds")))
+        if folder.is_dir():
+            return folder
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+class Archive:
+    def __init__(self, settings: IndexSettings, params: Bm25Params = DEFAULT_BM25) -> None:
+        self.settings = settings
+        self.params = params
+        self.store = Store(settings.data_dir / "newsdesk.sqlite3")
+        self.index_root = settings.data_dir / "index"
+        self.analyzer = Analyzer()
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # Changing the archive ------------------------------------------------------
+
+    def add(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        """Ingest `paths`, then bring the index up to date if anything changed."""
+        progress = progress or Silent()
+        self._apply_passage_window(progress)
+        report = ingest(self.store, paths, self.settings.passage_window,
+                        self.settings.passage_stride, progress)
+        if self.needs_rebuild():
+            self.rebuild(progress)
+        return report
+
+    def rebuild(self, progress: Progress | None = None) -> Path:
+        """Build a fresh index from the store and switch to it atomically."""
+        progress = progress or Silent()
+        self._apply_passage_window(progress)
+        return build_index(self.store, self.index_root, self.analyzer, self.params, progress)
+
+    def needs_rebuild(self) -> bool:
+        snapshot = self._current_searcher()
+        if snapshot is None:
+            return self.store.counts()["passages"] > 0
+        return snapshot.snapshot.store_revision != self.store.revision()
+
+    def _apply_passage_window(self, progress: Progress) -> None:
+        """Re-cut every passage when the configured window differs from the stored one."""
+        wanted = (self.settings.passage_window, self.settings.passage_stride)
+        stored = self.store.passage_window()
+        if stored == wanted:
+            return
+        rows = list(self.store.iter_articles_with_sentences())
+        if not rows:
+            self.store.set_passage_window(*wanted)
+            return
+        progress.stage("Re-cutting passages", len(rows))
+        passages: list[Passage] = []
+        for article_id, _text, sentences in rows:
+            passages.extend(make_passages(article_id, sentences, *wanted))
+            progress.advance()
+        self.store.replace_passages(passages, *wanted)
+
+    # Reading the archive -------------------------------------------------------
+
+    def search(self, question: str, k: int = 5, source: str | None = None,
+               since: date | None = None, until: date | None = None,
+               min_coverage: float = MIN_COVERAGE) -> list[Hit]:
+        """The best `k` passages for `question`; see `Searcher.search`."""
+        return self.searcher().search(question, k, source=source, since=since, until=until,
+                                      min_coverage=min_coverage)
+
+    def parse(self, question: str) -> Query:
+        return self.searcher().parse(question)
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def searcher(self) -> Searcher:
+        searcher = self._current_searcher()
+        if searcher is None:
+            raise NoIndexError("no index yet: add articles with 'newsdesk add PATH'")
+        return searcher
+
+    def _current_searcher(self) -> Searcher | None:
+        """The searcher over the current snapshot, reloaded when another build switched it."""
+        folder = current_snapshot_folder(self.index_root)
+        with self._lock:
+            if folder is None:
+                self._searcher = None
+            elif self._searcher is None or self._searcher.snapshot.folder != folder:
+                snapshot = load_snapshot(self.index_root)
+                self._searcher = (Searcher(snapshot, self.store, self.analyzer)
+                                  if snapshot else None)
+            return self._searcher
+
+    def stats(self) -> ArchiveStats:
+        counts = self.store.counts()
+        first, last, undated = self.store.date_range()
+        searcher = self._current_searcher()
+        meta = searcher.snapshot.meta if searcher else {}
+        size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if searcher else 0
+        return ArchiveStats(
+            data_dir=self.settings.data_dir, articles=counts["articles"],
+            passages=counts["passages"], sources=self.store.sources(), first_date=first,
+            last_date=last, undated=undated,
+            indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
+            index_stale=self.needs_rebuild(),
+            passage_window=(self.settings.passage_window, self.settings.passage_stride),
+            index_bytes=size,
+        )

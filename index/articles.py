@@ -1,0 +1,152 @@
+"""From a raw record to a validated, cleaned Article with a stable id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from .cleaning import clean_article_text
+from .readers import RawRecord, Rejection
+from .records import Article
+from .sentences import sentence_spans
+
+# Other names that article exports commonly use for the record's keys.
+_ALIASES = {
+    "id": ("id", "article_id", "guid"),
+    "title": ("title", "headline"),
+    "source": ("source", "outlet", "publisher", "site_name", "site"),
+    "url": ("url", "link", "canonical_url"),
+    "published": ("published", "date", "published_at", "pubdate", "publish_date"),
+    "authors": ("authors", "author", "byline"),
+    "text": ("text", "body", "content"),
+}
+MAX_TITLE_CHARS = 80
+_HEADLINE_MAX_CHARS = 150
+_URL_SCHEMES = ("http", "https")
+
+
+Sentences = list[tuple[int, int]]
+
+
+def build_article(raw: RawRecord) -> tuple[Article, Sentences] | Rejection:
+    """Validate and clean one record: the Article and its sentence spans, or a Rejection.
+
+    The spans are computed here anyway (an untitled article takes its first sentence as
+    its title), so they are handed on rather than computed twice.
+    """
+    fields = {str(k).strip().lower(): v for k, v in raw.fields.items()}
+    got = {name: _first(fields, keys) for name, keys in _ALIASES.items()}
+    reject = lambda reason: Rejection(raw.origin, reason)  # noqa: E731
+
+    text = got["text"]
+    if not isinstance(text, str) or not text.strip():
+        return reject("no article text (expected a non-empty 'text' field)")
+    cleaned = clean_article_text(text)
+    body = cleaned.text
+
+    title = _text_field(got["title"])
+    if title is None and raw.from_plain_text:
+        title, body = _headline(body)
+    elif title is not None:
+        body = _drop_repeated_headline(body, title)
+    if not body.strip():
+        return reject("no article text left after cleaning")
+    spans = sentence_spans(body)
+    if title is None:
+        title = _title_from_sentence(body[spans[0][0]:spans[0][1]] if spans else body)
+
+    url = _text_field(got["url"])
+    if url is not None and urlsplit(url).scheme not in _URL_SCHEMES:
+        return reject(f"url must start with http:// or https://, got {url[:60]!r}")
+    published = got["published"]
+    if published not in (None, ""):
+        published = _iso_date(published)
+        if published is None:
+            return reject(f"published is not an ISO 8601 date: {str(got['published'])[:40]!r}")
+    else:
+        published = None
+
+    article = Article(
+        id=_text_field(got["id"]) or article_id(url, body),
+        title=title,
+        source=_text_field(got["source"]) or raw.folder,
+        text=body,
+        url=url,
+        published=published,
+        authors=_authors(got["authors"]),
+        dateline=cleaned.dateline,
+        credits=cleaned.credits,
+        origin=raw.origin,
+    )
+    return article, spans
+
+
+def article_id(url: str | None, text: str) -> str:
+    """A stable id: a hash of the normalised URL, or of the normalised text."""
+    if url:
+        parts = urlsplit(url.strip())
+        key = urlunsplit((parts.scheme.lower(), parts.netloc.lower(),
+                          parts.path.rstrip("/") or "/", parts.query, ""))
+    else:
+        key = " ".join(text.lower().split())
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _first(fields: dict[str, object], keys: tuple[str, ...]) -> object:
+    for key in keys:
+        value = fields.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _text_field(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _authors(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else re.split(r"\s*[;,]\s*|\s+and\s+", str(value))
+    names = (re.sub(r"^by\s+", "", " ".join(str(a).split()), flags=re.I) for a in items)
+    return tuple(n for n in names if n)
+
+
+def _iso_date(value: object) -> str | None:
+    """The ISO 8601 date or datetime as given (normalised), or None if it is not one."""
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
+
+
+def _headline(body: str) -> tuple[str | None, str]:
+    """Split a plain-text body into (headline, rest) when its first line reads like one."""
+    first, sep, rest = body.partition("\n\n")
+    if (sep and rest.strip() and len(first) <= _HEADLINE_MAX_CHARS
+            and len(first.split()) >= 2 and not first.rstrip().endswith((".", ",", ";"))):
+        return first.strip(), rest
+    return None, body
+
+
+def _drop_repeated_headline(body: str, title: str) -> str:
+    first, sep, rest = body.partition("\n\n")
+    if sep and " ".join(first.split()).casefold() == title.casefold():
+        return rest
+    return body
+
+
+def _title_from_sentence(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= MAX_TITLE_CHARS:
+        return sentence
+    cut = sentence[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return f"{cut}…"

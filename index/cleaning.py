@@ -1,0 +1,128 @@
+"""Cleaning of news text copied from the web.
+
+The result has one paragraph per block, blocks separated by one blank line, no page
+clutter, and the dateline and reporter credits lifted out as metadata so they are
+neither indexed nor shown as content.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that render as a space or as nothing but break tokenisation and hashing.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                  "\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+# Page furniture that web copies drag along. A line matching TRAILING is removed only
+# from the end of the article; ANYWHERE lines are removed wherever they stand alone.
+_TRAILING_CLUTTER = re.compile(
+    r"^(?:in other news|load more|more stories|related(?: stories| articles| coverage"
+    r"| content| links| news)?|subscribe(?: now| today| to .{0,60})?|sign up.{0,80}"
+    r"|share(?: this(?: story| article)?| on \w+)?|read more.{0,80}|more from .{0,60}"
+    r"|recommended(?: for you| stories)?|trending(?: now| stories)?|most (?:read|popular)"
+    r"|follow us.{0,60}|click here.{0,80}|continue reading|you (?:may|might) also like"
+    r"|e-?mail to a friend|print(?: this)?|comments?|tags?:.{0,200}|copyright .{0,120}"
+    r"|©.{0,120}|all rights reserved\.?|advertisement|ad|sponsored(?: content)?"
+    r"|(?:facebook|twitter|linkedin|whatsapp|email|reddit)(?:\s*[|·•]\s*\w+)*)[.:!]?$",
+    re.IGNORECASE,
+)
+_ANYWHERE_CLUTTER = re.compile(
+    r"^(?:advertisement|skip advertisement|story continues below(?: advertisement)?"
+    r"|continue reading the main story|scroll to continue(?: with content)?)$",
+    re.IGNORECASE,
+)
+
+# "BEIRUT —", "WASHINGTON (AP) —", "CAIRO, Egypt (Reuters) --", "(CNN) --".
+_DATELINE = re.compile(
+    r"^(?P<dateline>"
+    r"(?:[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3}(?:, [A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})?"
+    r"(?: \([A-Z][\w&.' -]{0,30}\))?)"
+    r"|\([A-Z][\w&.' -]{0,30}\)"
+    r") ?(?:—|–|--|-) ?(?=\S)"
+)
+
+# Reporter credit lines that close an article.
+_CREDIT = re.compile(
+    r"^(?:"
+    r"[A-Z][\w.'’\- ]{0,80} reported from [A-Z][\w.'’,\- ]{1,80}\."
+    r"|.{0,200}\bcontributed (?:reporting )?(?:to|for) (?:this|the) (?:report|story|article)\.?"
+    r"|.{0,200}\b(?:writers?|reporters?|correspondents?) .{0,160}\bcontributed(?: reporting)?\.?"
+    r"|\(?(?:reporting|writing|additional reporting) by .{1,200}"
+    r")$",
+    re.IGNORECASE,
+)
+# Share links that some sites glue onto the end of the last paragraph.
+_TRAILING_SUFFIX = re.compile(r"\s*\bE-?mail to a friend\.?$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^[_\-—=*~•· ]{3,}$")
+_HEADLINE_MAX_CHARS = 150
+_SENTENCE_END = re.compile(r"[.!?:;\"”’')\]]$")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    dateline: str | None
+    credits: tuple[str, ...]
+
+
+def normalise_unicode(text: str) -> str:
+    """NFC, one kind of space, no invisible characters, Unix newlines."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    return text.translate(_INVISIBLE).translate(_SPACES)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split into paragraphs: one per line, except hard-wrapped lines are joined back.
+
+    Lines of in-body clutter ("Advertisement") are dropped here, before joining, so
+    they cannot glue onto the text around them.
+    """
+    out: list[str] = []
+    joinable = False
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if _ANYWHERE_CLUTTER.match(line):
+            continue
+        if not line:
+            joinable = False
+            continue
+        # A line that does not end a sentence, followed by one starting in lower case,
+        # is a hard wrap inside one paragraph.
+        if joinable and out and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        joinable = not _SENTENCE_END.search(out[-1])
+    return out
+
+
+def clean_article_text(text: str) -> CleanText:
+    """Clean one article body; see the module docstring."""
+    paras = paragraphs(normalise_unicode(text))
+
+    credits: list[str] = []
+    while paras:
+        paras[-1] = _TRAILING_SUFFIX.sub("", paras[-1])
+        last = paras[-1]
+        if not last or _TRAILING_CLUTTER.match(last) or _SEPARATOR.match(last):
+            paras.pop()
+        elif len(last) <= 300 and _CREDIT.match(last):
+            credits.insert(0, paras.pop())
+        else:
+            break
+
+    dateline = None
+    # The dateline opens the first paragraph, or the second when a headline comes first.
+    for i in range(min(2, len(paras))):
+        match = _DATELINE.match(paras[i])
+        if match:
+            dateline = match.group("dateline").strip()
+            paras[i] = paras[i][match.end():]
+            break
+        if len(paras[i]) > _HEADLINE_MAX_CHARS:
+            break
+    return CleanText("\n\n".join(paras), dateline, tuple(credits))

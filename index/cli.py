@@ -1,0 +1,199 @@
+"""The `newsdesk` command line: add, ask, search, stats, rebuild, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+
+from . import console as show
+from .archive import DEFAULT_BM25, Archive, NoIndexError, bundled_seeds
+from .config import ConfigError, load_config
+from .dates import parse_day
+from .evaluate import EvalDataError, evaluate
+from .indexer import EmptyStoreError
+from .search import LOOSE_COVERAGE
+
+USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk", description="Answers questions from your archive of news articles.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--config", type=Path, metavar="PATH",
+                       help="config file (default: built-in settings, data in "
+                            "$NEWSDESK_DATA_DIR or ~/.local/share/newsdesk)")
+        return p
+
+    add = command("add", "Add articles from files and folders, then update the index.")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                     help=".txt .md .json .jsonl .csv files, or folders of them")
+
+    def filters(p: argparse.ArgumentParser, k: int) -> None:
+        p.add_argument("-k", type=_positive, default=k, help=f"how many results (default {k})")
+        p.add_argument("--source", help="only articles from this outlet")
+        p.add_argument("--since", type=_day, help="only articles published on or after "
+                                                  "(YYYY-MM-DD, or an age: 7d, 2w, 3m, 1y)")
+        p.add_argument("--until", type=_day, help="only articles published on or before")
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    ask = command("ask", "Answer a question with the best passages and their sources.")
+    ask.add_argument("question", help="the question, or - to read one question per line "
+                                      "from standard input")
+    filters(ask, 3)
+
+    search = command("search", "List the articles and passages that match a query.")
+    search.add_argument("query")
+    filters(search, 10)
+
+    command("stats", "Show what the archive holds.")
+    command("rebuild", "Rebuild the search index from the article store.")
+
+    ev = command("eval", "Measure retrieval quality on a NewsQA-style question set.")
+    ev.add_argument("data_dir", type=Path, metavar="DATA_DIR",
+                    help="folder with articles.jsonl and questions.jsonl")
+    ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except USER_ERRORS as exc:
+        err.print(f"[red]newsdesk: error:[/] {exc}", soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("[yellow]newsdesk: interrupted[/] — the archive and the last complete "
+                  "index are intact; run the command again to finish.")
+        return 130
+
+
+def _open(args: argparse.Namespace) -> Archive:
+    return Archive(load_config(args.config).index)
+
+
+def _ready(archive: Archive, err: Console) -> None:
+    """Make sure there is something to search: seed an empty archive, refresh a stale index."""
+    if archive.store.counts()["articles"] == 0:
+        seeds = bundled_seeds()
+        err.print(f"[dim]The archive in {archive.settings.data_dir} is empty: indexing the "
+                  f"bundled seed articles from {seeds} first.[/]")
+        with show.RichProgress(err) as progress:
+            archive.add([seeds], progress)
+    elif archive.needs_rebuild():
+        err.print("[dim]The index is behind the article store: rebuilding it first.[/]")
+        with show.RichProgress(err) as progress:
+            archive.rebuild(progress)
+
+
+def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        with show.RichProgress(err) as progress:
+            report = archive.add(args.paths, progress)
+        show.render_ingest(out, report)
+        return 1 if report.rejected and not (report.added or report.duplicates) else 0
+    finally:
+        archive.close()
+
+
+def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        _ready(archive, err)
+        questions = ([line.strip() for line in sys.stdin if line.strip()]
+                     if args.question == "-" else [args.question])
+        for question in questions:
+            hits = archive.search(question, args.k, source=args.source, since=args.since,
+                                  until=args.until)
+            if args.json:
+                print(json.dumps({"question": question, "hits": [h.to_json() for h in hits]},
+                                 ensure_ascii=False), flush=True)
+            else:
+                show.render_answer(out, question, hits, archive.parse(question))
+        return 0
+    finally:
+        archive.close()
+
+
+def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        _ready(archive, err)
+        hits = archive.search(args.query, args.k, source=args.source, since=args.since,
+                              until=args.until, min_coverage=LOOSE_COVERAGE)
+        if args.json:
+            print(json.dumps({"question": args.query, "hits": [h.to_json() for h in hits]},
+                             ensure_ascii=False))
+        else:
+            show.render_search(out, args.query, hits, archive.parse(args.query))
+        return 0
+    finally:
+        archive.close()
+
+
+def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        show.render_stats(out, archive.stats())
+        return 0
+    finally:
+        archive.close()
+
+
+def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        with show.RichProgress(err) as progress:
+            folder = archive.rebuild(progress)
+        out.print(f"Index rebuilt: {folder}")
+        return 0
+    finally:
+        archive.close()
+
+
+def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
+    settings = load_config(args.config).index
+    with show.RichProgress(err) as progress:
+        result = evaluate(args.data_dir, progress, window=settings.passage_window,
+                          stride=settings.passage_stride, params=DEFAULT_BM25)
+    if args.json:
+        print(json.dumps(result.metrics))
+    else:
+        show.render_eval(out, result.metrics)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Console], int]] = {
+    "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "stats": cmd_stats,
+    "rebuild": cmd_rebuild, "eval": cmd_eval,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

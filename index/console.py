@@ -1,0 +1,172 @@
+"""How answers, search results and reports look in the terminal (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
+                           TextColumn, TimeElapsedColumn)
+from rich.table import Table
+from rich.text import Text
+
+from .archive import ArchiveStats
+from .ingest import IngestReport
+from .records import Hit
+from .search import Query
+
+
+class RichProgress:
+    """index.progress.Progress drawn as rich progress bars on standard error."""
+
+    def __init__(self, console: Console) -> None:
+        self._bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                              MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                              transient=False)
+        self._task: int | None = None
+
+    def __enter__(self) -> RichProgress:
+        self._bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finish_task()
+        self._bars.stop()
+
+    def stage(self, description: str, total: int | None) -> None:
+        self._finish_task()
+        self._task = self._bars.add_task(description, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._task is not None:
+            self._bars.advance(self._task, steps)
+
+    def _finish_task(self) -> None:
+        if self._task is not None:
+            task = self._bars.tasks[-1]
+            self._bars.update(self._task, total=task.completed if task.total is None
+                              else task.total, completed=task.total or task.completed)
+
+
+def title_text(hit: Hit) -> Text:
+    """The article's title, linked to its url where the terminal supports links."""
+    return Text(hit.title, style=f"bold link {hit.url}" if hit.url else "bold")
+
+
+def source_line(hit: Hit) -> Text:
+    """"Outlet · 2018-11-24 · id 76da73701f9a0b42 · url"."""
+    line = Text()
+    line.append(hit.source, style="cyan")
+    line.append(" · ", style="dim")
+    line.append(hit.published[:10] if hit.published else "undated",
+                style="green" if hit.published else "dim")
+    line.append(f" · id {hit.article_id}", style="dim")
+    if hit.url:
+        line.append(" · ", style="dim")
+        line.append(hit.url, style="blue underline")
+    return line
+
+
+def passage_text(hit: Hit) -> Text:
+    """The passage with the answer sentence highlighted, one line per paragraph."""
+    lo = hit.sentence_start - hit.passage_start
+    hi = hit.sentence_end - hit.passage_start
+
+    def lines(part: str) -> str:
+        return part.replace("\n\n", "\n")
+
+    text = Text(lines(hit.passage[:lo]))
+    text.append(lines(hit.passage[lo:hi]), style="bold yellow")
+    text.append(lines(hit.passage[hi:]))
+    return text
+
+
+def render_answer(console: Console, question: str, hits: list[Hit], query: Query) -> None:
+    if not hits:
+        render_no_match(console, question, query)
+        return
+    best = hits[0]
+    answer = Group(Text(best.sentence, style="bold"), Text(""), title_text(best),
+                   source_line(best))
+    console.print(Panel(answer, title="Answer", title_align="left", border_style="yellow",
+                        subtitle=Text(question, style="italic"), subtitle_align="left"))
+    for number, hit in enumerate(hits, start=1):
+        console.print(Text(f"{number}. ", style="bold") + title_text(hit))
+        console.print(Padding(source_line(hit), (0, 0, 0, 3)))
+        console.print(Padding(passage_text(hit), (0, 0, 1, 3)))
+
+
+def render_no_match(console: Console, question: str, query: Query) -> None:
+    if not query.terms:
+        console.print(f"[bold]Nothing to search for[/] in “{question}”: it has only common "
+                      "words. Name who, what or where you are asking about.")
+        return
+    searched = ", ".join(query.terms)
+    unknown = [t for t in query.terms if t not in query.known_terms]
+    console.print(f"[bold]No passage in the archive answers[/] “{question}”.")
+    console.print(f"[dim]Searched for: {searched}"
+                  + (f" (not in any article: {', '.join(unknown)})" if unknown else "") + "[/]")
+    console.print("[dim]Try other words, or 'newsdesk search' for a looser list.[/]")
+
+
+def render_search(console: Console, query_text: str, hits: list[Hit], query: Query) -> None:
+    if not hits:
+        render_no_match(console, query_text, query)
+        return
+    table = Table(title=f"Results for “{query_text}”", title_justify="left", show_lines=False,
+                  expand=True)
+    table.add_column("#", justify="right", style="bold", width=3)
+    table.add_column("Article", ratio=3)
+    table.add_column("Outlet", style="cyan", ratio=1)
+    table.add_column("Date", style="green", width=10)
+    table.add_column("Score", justify="right", width=6)
+    for number, hit in enumerate(hits, start=1):
+        cell = title_text(hit)
+        cell.append(f"\n{hit.sentence}", style="default")
+        cell.append(f"\nid {hit.article_id}", style="dim")
+        table.add_row(str(number), cell, hit.source,
+                      hit.published[:10] if hit.published else "undated", f"{hit.score:.2f}")
+    console.print(table)
+
+
+def render_ingest(console: Console, report: IngestReport) -> None:
+    for rejection in report.rejected:
+        console.print(f"[red]rejected[/] {rejection}", highlight=False, soft_wrap=True)
+    console.print(f"[bold]{report.added}[/] added, [bold]{report.duplicates}[/] "
+                  f"already stored, [bold]{len(report.rejected)}[/] rejected "
+                  f"({report.files} files read)")
+
+
+def render_stats(console: Console, stats: ArchiveStats) -> None:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    dates = (f"{stats.first_date} to {stats.last_date}" if stats.first_date else "none dated")
+    index = ("none yet" if stats.indexed_passages is None else
+             f"{stats.indexed_passages:,} passages, {stats.index_bytes / 2**20:.1f} MiB, "
+             f"built {stats.index_built_at}" + (" [red](stale: run newsdesk rebuild)[/]"
+                                               if stats.index_stale else ""))
+    window, stride = stats.passage_window
+    for label, value in (
+        ("Data folder", str(stats.data_dir)),
+        ("Articles", f"{stats.articles:,}"),
+        ("Passages", f"{stats.passages:,} ({window} sentences, every {stride})"),
+        ("Published", f"{dates}; {stats.undated:,} undated"),
+        ("Outlets", ", ".join(f"{s} ({n})" for s, n in stats.sources[:10])
+         + (f" and {len(stats.sources) - 10} more" if len(stats.sources) > 10 else "")),
+        ("Index", index),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+
+
+def render_eval(console: Console, metrics: dict[str, float]) -> None:
+    table = Table(title="Retrieval quality", title_justify="left")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    for key, value in metrics.items():
+        shown = f"{value:.0f}" if key == "questions" else (
+            f"{value:.1f}" if key in ("avg_passage_words",) else
+            f"{value:.2f} ms" if key.endswith("_ms") else f"{value:.3f}")
+        table.add_row(key, shown)
+    console.print(table)

@@ -1,0 +1,143 @@
+"""Retrieval quality on a NewsQA-style question set (../shared/newsqa-dev's format).
+
+`DATA_DIR/articles.jsonl` is indexed into a throw-away archive, every question in
+`DATA_DIR/questions.jsonl` is asked, and the answers are scored:
+
+- R@k: a top-k passage comes from the question's article and contains an answer
+  string (case-insensitive, not inside a longer word);
+- MRR@10: the mean of 1/rank of the first such passage (0 when none in the top 10);
+- ArtR@5: the question's article is among the articles of the top 5 passages;
+- Sent@1: the sentence shown as "the answer" contains an answer string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .archive import Archive
+from .bm25 import Bm25Params
+from .config import IndexSettings
+from .progress import Progress
+from .records import Hit
+
+
+class EvalDataError(Exception):
+    """The evaluation data is missing or malformed (one line naming the file)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    article_id: str
+    text: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    rank: int | None  # 1-based rank of the first answering passage in the top 10
+    article_rank: int | None
+    sentence_ok: bool
+
+
+@dataclass
+class EvalResult:
+    metrics: dict[str, float]
+    per_question: list[QuestionResult] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            questions.append(Question(str(item["id"]), str(item["article_id"]),
+                                      str(item["question"]), tuple(item["answers"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise EvalDataError(f"{path}:{lineno}: not a question record ({exc})") from None
+    return questions
+
+
+def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
+    for answer in answers:
+        answer = " ".join(answer.split())
+        if answer and re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", text, re.IGNORECASE):
+            return True
+    return False
+
+
+def score_question(question: Question, hits: list[Hit]) -> QuestionResult:
+    rank = next((i for i, h in enumerate(hits[:10], start=1)
+                 if h.article_id == question.article_id
+                 and contains_answer(h.passage, question.answers)), None)
+    article_rank = next((i for i, h in enumerate(hits[:10], start=1)
+                         if h.article_id == question.article_id), None)
+    sentence_ok = bool(hits) and hits[0].article_id == question.article_id and (
+        contains_answer(hits[0].sentence, question.answers))
+    return QuestionResult(question.id, rank, article_rank, sentence_ok)
+
+
+def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
+             params: Bm25Params) -> EvalResult:
+    articles = data_dir / "articles.jsonl"
+    if not articles.is_file():
+        raise EvalDataError(f"{articles}: no such file")
+    questions = load_questions(data_dir / "questions.jsonl")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
+        archive = Archive(IndexSettings(Path(tmp), window, stride), params)
+        try:
+            report = archive.add([articles], progress)
+            if report.rejected:
+                raise EvalDataError(str(report.rejected[0]))
+            progress.stage("Asking questions", len(questions))
+            results, latencies, words = [], [], []
+            for question in questions:
+                began = time.perf_counter()
+                hits = archive.search(question.text, k=10)
+                latencies.append(time.perf_counter() - began)
+                results.append(score_question(question, hits))
+                progress.advance()
+            words = _passage_words(archive)
+        finally:
+            archive.close()
+    return EvalResult(_metrics(results, latencies, words), results)
+
+
+def _passage_words(archive: Archive) -> list[int]:
+    """Words (split on white space) per passage: what a reader has to read."""
+    return [len(text[start:end].split())
+            for _id, _source, _date, text, spans in archive.store.iter_index_rows()
+            for start, end in spans]
+
+
+def _metrics(results: list[QuestionResult], latencies: list[float],
+             words: list[int]) -> dict[str, float]:
+    n = len(results) or 1
+
+    def recall(k: int) -> float:
+        return sum(r.rank is not None and r.rank <= k for r in results) / n
+
+    return {
+        "R@1": recall(1),
+        "R@5": recall(5),
+        "R@10": recall(10),
+        "MRR@10": sum(1 / r.rank for r in results if r.rank) / n,
+        "ArtR@5": sum(r.article_rank is not None and r.article_rank <= 5 for r in results) / n,
+        "Sent@1": sum(r.sentence_ok for r in results) / n,
+        "avg_passage_words": statistics.fmean(words) if words else 0.0,
+        "median_query_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "questions": len(results),
+    }

@@ -1,0 +1,63 @@
+"""Plain data that crosses module boundaries: articles, passages and search hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article, as stored in the database."""
+
+    id: str
+    title: str
+    source: str
+    text: str
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as given
+    authors: tuple[str, ...] = ()
+    dateline: str | None = None  # "BEIRUT", "WASHINGTON (AP)": kept as metadata, not indexed
+    credits: tuple[str, ...] = ()  # "Youssef reported from Cairo.": kept, not indexed
+    origin: str = ""  # the file (and line) it was read from
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A window of whole sentences of one article, with character offsets into its text."""
+
+    article_id: str
+    seq: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a passage, the sentence in it that best answers, and attribution."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str | None
+    published: str | None
+    passage: str
+    sentence: str
+    score: float
+    passage_start: int
+    passage_end: int
+    sentence_start: int  # offsets into the article text
+    sentence_end: int
+    authors: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        """The hit as the `--json` output and the bot's API describe it."""
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "passage": self.passage,
+            "sentence": self.sentence,
+            "score": round(self.score, 4),
+        }

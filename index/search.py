@@ -1,0 +1,153 @@
+"""Answering a question from a loaded index snapshot and the article store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .analyzer import Analyzer
+from .answer import best_sentence
+from .question import search_text
+from .records import Hit
+from .snapshot import Snapshot, day_number
+from .store import Store
+
+# A passage is shown only if it holds at least this share of the question's IDF mass:
+# passages that match only a question's common words are noise, and "nothing found"
+# is the honest answer. Chosen on ../shared/newsqa-dev (see README, Evaluation).
+MIN_COVERAGE = 0.4
+# `search` lists looser matches: any passage with a real share of the question's words.
+LOOSE_COVERAGE = 0.15
+# How many top passages to look through to collect k that do not overlap.
+_CANDIDATES_PER_HIT = 8
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the index sees it."""
+
+    text: str
+    terms: list[str]
+    known_terms: list[str]  # the terms that occur in the archive
+
+
+class Searcher:
+    """Searches one snapshot. Thread-safe: it holds no mutable state after construction."""
+
+    def __init__(self, snapshot: Snapshot, store: Store, analyzer: Analyzer) -> None:
+        self.snapshot = snapshot
+        self._store = store
+        self._analyzer = analyzer
+        self._bm25 = snapshot.passages
+        self._source_no = {s.casefold(): i for i, s in enumerate(snapshot.sources)}
+
+    def parse(self, question: str) -> Query:
+        terms = self._analyzer.terms(search_text(question))
+        return Query(question, terms, [t for t in terms if t in self._bm25.vocabulary])
+
+    def search(self, question: str, k: int = 5, source: str | None = None,
+               since: date | None = None, until: date | None = None,
+               min_coverage: float = MIN_COVERAGE) -> list[Hit]:
+        """The top `k` distinct passages for `question`, best first; [] when none is relevant.
+
+        `source` keeps only articles from that outlet (case-insensitive); `since` and
+        `until` keep only articles published in that date range (inclusive), which
+        leaves out undated articles. `min_coverage` is the share of the question's
+        weight a passage must match to count as relevant (LOOSE_COVERAGE for listings).
+        """
+        query = self.parse(question)
+        if not query.known_terms or k < 1:
+            return []
+        scores, coverage = self._score(query)
+        allowed = self._filter(source, since, until)
+        if allowed is not None:
+            coverage[~allowed] = 0.0
+        chosen = self._top_distinct(scores, coverage, k, min_coverage)
+        return self._hits(query, chosen, scores)
+
+    def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 scores, and each passage's share of the question's IDF mass."""
+        scores = self._bm25.scores(query.terms)
+        coverage = np.zeros(self._bm25.size)
+        unique = list(dict.fromkeys(query.terms))
+        weights = [self._bm25.term_weight(t) for t in unique]
+        # A word the archive never saw counts as much as the question's average known
+        # word: on a small archive an unknown word is not evidence of great importance,
+        # but a question made mostly of unknown words has no relevant passage.
+        known = [w for w in weights if w is not None]
+        unknown = sum(known) / len(known)
+        total = sum(unknown if w is None else w for w in weights)
+        for term, weight in zip(unique, weights, strict=True):
+            if weight is not None:
+                coverage[self._bm25.documents_with(term)] += weight / total
+        return scores, coverage
+
+    def _filter(self, source: str | None, since: date | None,
+                until: date | None) -> np.ndarray | None:
+        snap = self.snapshot
+        articles_ok = None
+        if source is not None:
+            number = self._source_no.get(source.strip().casefold(), -1)
+            articles_ok = np.asarray(snap.article_source) == number
+        if since is not None or until is not None:
+            days = np.asarray(snap.article_day)
+            in_range = days != np.iinfo(np.int32).min
+            if since is not None:
+                in_range &= days >= day_number(since.isoformat())
+            if until is not None:
+                in_range &= days <= day_number(until.isoformat())
+            articles_ok = in_range if articles_ok is None else articles_ok & in_range
+        return None if articles_ok is None else articles_ok[np.asarray(snap.passage_article)]
+
+    def _top_distinct(self, scores: np.ndarray, coverage: np.ndarray, k: int,
+                      min_coverage: float) -> list[int]:
+        """Best passages first, skipping any that overlaps a better one of the same article."""
+        relevant = np.flatnonzero(coverage >= min_coverage - 1e-9)
+        if not len(relevant):
+            return []
+        pool = min(len(relevant), k * _CANDIDATES_PER_HIT)
+        top = relevant[np.argpartition(-scores[relevant], pool - 1)[:pool]]
+        # By score; Okapi scores tie (at 0 even) on tiny archives, where its IDF
+        # degenerates, so coverage breaks ties, then the passage number.
+        top = top[np.lexsort((top, -coverage[top], -scores[top]))]
+        snap = self.snapshot
+        chosen: list[int] = []
+        for p in top.tolist():
+            article = snap.passage_article[p]
+            start, end = snap.passage_start[p], snap.passage_end[p]
+            if any(snap.passage_article[c] == article and start < snap.passage_end[c]
+                   and snap.passage_start[c] < end for c in chosen):
+                continue
+            chosen.append(p)
+            if len(chosen) == k:
+                break
+        return chosen
+
+    def _hits(self, query: Query, chosen: list[int], scores: np.ndarray) -> list[Hit]:
+        snap = self.snapshot
+        ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
+        articles = self._store.articles(ids)
+        sentences = self._store.sentence_spans(ids)
+        question_terms = set(query.known_terms)
+        hits = []
+        for p, article_id in zip(chosen, ids, strict=True):
+            article = articles[article_id]
+            start, end = int(snap.passage_start[p]), int(snap.passage_end[p])
+            spans = [(s, e) for s, e in sentences[article_id] if start <= s and e <= end]
+            spans = spans or [(start, end)]
+            best = best_sentence(
+                question_terms,
+                [self._analyzer.terms(article.text[s:e]) for s, e in spans],
+                lambda t: self._bm25.term_weight(t) or 0.0,
+            )
+            s_start, s_end = spans[best]
+            hits.append(Hit(
+                article_id=article.id, title=article.title, source=article.source,
+                url=article.url, published=article.published,
+                passage=article.text[start:end], sentence=article.text[s_start:s_end],
+                score=float(scores[p]), passage_start=start, passage_end=end,
+                sentence_start=s_start, sentence_end=s_end, authors=article.authors,
+            ))
+        return hits

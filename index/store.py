@@ -1,0 +1,233 @@
+"""The article store: a SQLite database, the source of truth for articles and passages.
+
+The BM25 index is derived from it and can always be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .records import Article, Passage
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    published TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    dateline TEXT,
+    credits TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL,
+    sentences TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credits, text, origin"
+
+
+class Store:
+    """One SQLite database file. Safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Writing -------------------------------------------------------------------
+
+    def add(self, items: Iterable[tuple[Article, list[tuple[int, int]], list[Passage]]]) -> int:
+        """Store new articles with their sentences and passages in one transaction.
+
+        Articles whose id is already stored are left as they are. Returns how many
+        were added. Either all of `items` is stored or, on any error, none.
+        """
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        added = 0
+        with self._lock, self._transaction():
+            for article, sentences, passages in items:
+                cur = self._db.execute(
+                    "INSERT OR IGNORE INTO articles (id, title, source, url, published, authors,"
+                    " dateline, credits, text, sentences, origin, added_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (article.id, article.title, article.source, article.url, article.published,
+                     json.dumps(list(article.authors)), article.dateline,
+                     json.dumps(list(article.credits)), article.text,
+                     json.dumps(sentences), article.origin, now),
+                )
+                if cur.rowcount:
+                    added += 1
+                    self._db.executemany(
+                        "INSERT INTO passages (article_id, seq, start, end) VALUES (?,?,?,?)",
+                        [(p.article_id, p.seq, p.start, p.end) for p in passages],
+                    )
+            if added:
+                self._bump_revision()
+        return added
+
+    def replace_passages(self, passages: Iterable[Passage], window: int, stride: int) -> None:
+        """Replace every passage (after a change of window or stride) in one transaction."""
+        with self._lock, self._transaction():
+            self._db.execute("DELETE FROM passages")
+            self._db.executemany(
+                "INSERT INTO passages (article_id, seq, start, end) VALUES (?,?,?,?)",
+                ((p.article_id, p.seq, p.start, p.end) for p in passages),
+            )
+            self._set_meta("passage_window", f"{window},{stride}")
+            self._bump_revision()
+
+    def set_passage_window(self, window: int, stride: int) -> None:
+        with self._lock, self._transaction():
+            self._set_meta("passage_window", f"{window},{stride}")
+
+    # Reading -------------------------------------------------------------------
+
+    def contains(self, article_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,))
+            return row.fetchone() is not None
+
+    def revision(self) -> int:
+        """A counter that changes whenever the indexed content changes."""
+        return int(self._meta("revision") or 0)
+
+    def passage_window(self) -> tuple[int, int] | None:
+        value = self._meta("passage_window")
+        if value is None:
+            return None
+        window, stride = value.split(",")
+        return int(window), int(stride)
+
+    def article(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return _article(row) if row else None
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids
+            ).fetchall()
+        return {row[0]: _article(row) for row in rows}
+
+    def sentence_spans(self, ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, sentences FROM articles WHERE id IN ({marks})", ids).fetchall()
+        return {article_id: [tuple(s) for s in json.loads(spans)] for article_id, spans in rows}
+
+    def iter_articles_with_sentences(self) -> Iterator[tuple[str, str, list[tuple[int, int]]]]:
+        """(id, text, sentence spans) of every article, in the order they were added."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, text, sentences FROM articles ORDER BY rowid").fetchall()
+        for article_id, text, sentences in rows:
+            yield article_id, text, [tuple(s) for s in json.loads(sentences)]
+
+    def iter_index_rows(self) -> Iterator[tuple[str, str, str | None, str, list[tuple[int, int]]]]:
+        """(id, source, published, text, passage spans) per article, for building the index."""
+        with self._lock:
+            articles = self._db.execute(
+                "SELECT id, source, published, text FROM articles ORDER BY rowid").fetchall()
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for article_id, start, end in self._db.execute(
+                    "SELECT article_id, start, end FROM passages ORDER BY article_id, seq"):
+                spans.setdefault(article_id, []).append((start, end))
+        for article_id, source, published, text in articles:
+            yield article_id, source, published, text, spans.get(article_id, [])
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            articles, sources = self._db.execute(
+                "SELECT count(*), count(DISTINCT source) FROM articles").fetchone()
+            passages = self._db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        return {"articles": articles, "passages": passages, "sources": sources}
+
+    def sources(self) -> list[tuple[str, int]]:
+        with self._lock:
+            return self._db.execute(
+                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC,"
+                " source").fetchall()
+
+    def date_range(self) -> tuple[str | None, str | None, int]:
+        """Earliest and latest publication dates, and how many articles are undated."""
+        with self._lock:
+            first, last = self._db.execute(
+                "SELECT min(substr(published, 1, 10)), max(substr(published, 1, 10))"
+                " FROM articles WHERE published IS NOT NULL").fetchone()
+            undated = self._db.execute(
+                "SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0]
+        return first, last, undated
+
+    # Internals -----------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                         " DO UPDATE SET value = excluded.value", (key, value))
+
+    def _bump_revision(self) -> None:
+        self._set_meta("revision", str(self.revision() + 1))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (KeyboardInterrupt too)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _article(row: tuple) -> Article:
+    (article_id, title, source, url, published, authors, dateline, credits, text,
+     origin) = row
+    return Article(id=article_id, title=title, source=source, text=text, url=url,
+                   published=published, authors=tuple(json.loads(authors)),
+                   dateline=dateline, credits=tuple(json.loads(credits)), origin=origin)
