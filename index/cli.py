@@ -103,7 +103,7 @@ def _ready(archive: Archive, err: Console) -> None:
     if archive.store.counts()["articles"] == 0:
         seeds = bundled_seeds()
         err.print(f"[dim]The archive in {archive.settings.data_dir} is empty: indexing the "
-                  f"bundled seed articles from {seeds} first.[/]")
+                  f"bundled seed articles from {seeds} first.[/]", soft_wrap=True)
         with show.RichProgress(err) as progress:
             archive.add([seeds], progress)
     elif archive.needs_rebuild():

@@ -31,7 +31,7 @@ def ingest(store: Store, paths: Iterable[Path], window: int, stride: int,
     and reported, duplicates (by id) are counted and not stored again."""
     report = IngestReport()
     files: list[Path] = []
-    for found in find_files(paths):
+    for found in find_files(paths, skip=store.path.parent.resolve()):
         if isinstance(found, Rejection):
             report.rejected.append(found)
         else:

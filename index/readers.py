@@ -41,8 +41,9 @@ class Rejection:
         return f"{self.origin}: {self.reason}"
 
 
-def find_files(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
-    """Files to read under `paths`, in a stable order; sidecars and hidden files skipped.
+def find_files(paths: Iterable[Path], skip: Path | None = None) -> Iterator[Path | Rejection]:
+    """Files to read under `paths`, in a stable order; sidecars and hidden files skipped,
+    and so is the folder `skip` (the archive's own data, when it lies inside a path).
 
     A path named explicitly with an unsupported type is rejected; inside folders such
     files are passed over silently only when hidden, otherwise rejected too, so the
@@ -53,6 +54,8 @@ def find_files(paths: Iterable[Path]) -> Iterator[Path | Rejection]:
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or not child.is_file():
+                    continue
+                if skip is not None and child.resolve().is_relative_to(skip):
                     continue
                 if not _is_sidecar(child):
                     yield _check_suffix(child)

@@ -29,7 +29,10 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 @dataclass
 class Snapshot:
-    """A loaded index snapshot. Passage number p belongs to article `article_ids[passage_article[p]]`."""
+    """A loaded index snapshot.
+
+    Passage number p belongs to article `article_ids[passage_article[p]]`.
+    """
 
     folder: Path
     passages: Bm25

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import Archive, IndexSettings
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+NEWSQA = REPO.parent / "shared" / "newsqa-dev"
+
+needs_newsqa = pytest.mark.skipif(
+    not (NEWSQA / "articles.jsonl").is_file(),
+    reason="../shared/newsqa-dev is not beside this checkout")
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    yield archive
+    archive.close()
+
+
+@pytest.fixture
+def seeded(archive: Archive) -> Archive:
+    archive.add([SEEDS])
+    return archive
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def article(n: int, **fields) -> dict:
+    """A small made-up article record with distinct words."""
+    record = {
+        "id": f"art-{n}",
+        "title": f"Story number {n}",
+        "source": "Test Wire",
+        "url": f"https://example.org/story/{n}",
+        "published": f"2024-01-{n:02d}",
+        "text": f"Officials in town{n} said the bridge{n} reopened on Monday. "
+                f"Traffic returned to normal, the mayor of town{n} said.",
+    }
+    record.update(fields)
+    return record

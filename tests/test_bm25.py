@@ -1,0 +1,90 @@
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from index.analyzer import Analyzer
+from index.bm25 import Bm25, Bm25Params
+from index.cleaning import clean_article_text
+from index.passages import make_passages
+from index.sentences import sentence_spans
+
+from .conftest import NEWSQA, SEEDS, needs_newsqa
+
+
+def passages_of(texts: list[str], window: int, stride: int) -> list[list[str]]:
+    analyzer = Analyzer()
+    out = []
+    for n, raw in enumerate(texts):
+        text = clean_article_text(raw).text
+        for p in make_passages(str(n), sentence_spans(text), window, stride):
+            out.append(analyzer.terms(text[p.start:p.end]))
+    return out
+
+
+def queries_from(docs: list[list[str]], count: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(count):
+        doc = rng.choice([d for d in docs if len(d) > 4])
+        queries.append([*rng.sample(doc, rng.randint(1, 5)), rng.choice(doc)])  # a repeat too
+    return [*queries, ["zzz-not-a-term"], []]
+
+
+def assert_same_as_rank_bm25(docs: list[list[str]], queries: list[list[str]],
+                             params: Bm25Params) -> None:
+    ours = Bm25.build(docs, params)
+    ref = BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    for query in queries:
+        expected = ref.get_scores(query)
+        got = ours.scores(query)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+        top_expected = np.argsort(-expected, kind="stable")[:10]
+        top_got = np.argsort(-got, kind="stable")[:10]
+        assert top_got.tolist() == top_expected.tolist(), query
+
+
+@needs_newsqa
+@pytest.mark.parametrize("params", [Bm25Params(), Bm25Params(k1=0.9, b=0.4)])
+def test_scores_equal_rank_bm25_on_thousands_of_real_passages(params: Bm25Params):
+    texts = [json.loads(line)["text"]
+             for line in (NEWSQA / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = passages_of(texts, window=2, stride=1)
+    assert len(docs) > 2000
+    assert_same_as_rank_bm25(docs, queries_from(docs, 200, seed=7), params)
+
+
+def test_scores_equal_rank_bm25_on_the_seed_article_where_idf_goes_negative():
+    docs = passages_of([p.read_text("utf-8") for p in SEEDS.glob("*.txt")], window=3, stride=1)
+    ref = BM25Okapi(docs)
+    floor = ref.epsilon * ref.average_idf
+    assert any(v == floor for v in ref.idf.values())  # the epsilon floor is exercised
+    assert_same_as_rank_bm25(docs, queries_from(docs, 50, seed=3), Bm25Params())
+
+
+def test_scores_equal_rank_bm25_on_a_zipf_corpus():
+    rng = np.random.default_rng(11)
+    vocab = [f"w{i}" for i in range(3000)]
+    weights = 1 / np.arange(1, len(vocab) + 1)
+    weights /= weights.sum()
+    docs = [list(rng.choice(vocab, size=rng.integers(3, 60), p=weights)) for _ in range(3000)]
+    assert_same_as_rank_bm25(docs, queries_from(docs, 100, seed=5), Bm25Params(k1=1.2, b=0.5))
+
+
+def test_a_saved_index_loads_with_identical_scores(tmp_path: Path):
+    docs = [["storm", "close", "school"], ["school", "reopen"], ["bridge", "storm", "storm"]]
+    built = Bm25.build(docs, Bm25Params(k1=0.9, b=0.4))
+    built.save(tmp_path, "p")
+    loaded = Bm25.load(tmp_path, "p")
+    assert loaded.params == built.params
+    for query in (["storm"], ["school", "storm"], ["unknown"]):
+        assert loaded.scores(query).tolist() == built.scores(query).tolist()
+    assert not list(tmp_path.glob("*.pkl"))
+
+
+def test_an_index_needs_documents():
+    with pytest.raises(ValueError):
+        Bm25.build([], Bm25Params())

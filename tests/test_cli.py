@@ -1,0 +1,116 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.cli import main
+
+from .conftest import REPO, article, write_jsonl
+
+QUESTION = "How many SDF fighters did ISIS kill?"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(folder))
+    monkeypatch.setenv("COLUMNS", "100")
+    return folder
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_on_an_empty_archive_indexes_the_seeds_first_and_answers(capsys):
+    code, out, err = run(capsys, "ask", QUESTION)
+    assert code == 0
+    assert "indexing the bundled seed articles" in err
+    assert "Answer" in out
+    assert "killed more than 60 SDF fighters" in out
+    assert "seeds · undated · id" in out
+
+
+def test_ask_json_gives_the_documented_fields(capsys):
+    code, out, _ = run(capsys, "ask", "--json", "-k", "2", QUESTION)
+    payload = json.loads(out)
+    assert code == 0 and payload["question"] == QUESTION
+    assert len(payload["hits"]) == 2
+    assert set(payload["hits"][0]) == {"article_id", "title", "source", "url", "published",
+                                       "passage", "sentence", "score"}
+    assert "60 SDF fighters" in payload["hits"][0]["sentence"]
+
+
+def test_ask_json_dash_answers_one_question_per_line_in_order(capsys, monkeypatch):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{QUESTION}\n\nWho is Jan Egeland?\n"))
+    code, out, _ = run(capsys, "ask", "--json", "-k", "1", "-")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [line["question"] for line in lines] == [QUESTION, "Who is Jan Egeland?"]
+    assert all(len(line["hits"]) == 1 for line in lines)
+
+
+def test_ask_without_a_match_says_so_and_what_was_searched(capsys):
+    code, out, _ = run(capsys, "ask", "What is the price of bitcoin in Zurich?")
+    assert code == 0
+    assert "No passage in the archive answers" in out
+    assert "Searched for: price, bitcoin, zurich" in out
+
+
+def test_add_reports_added_duplicates_and_rejections(capsys, tmp_path: Path):
+    write_jsonl(tmp_path / "in.jsonl", [article(1), article(1)])
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    code, out, _ = run(capsys, "add", str(tmp_path))
+    assert code == 0
+    assert "1 added, 1 already stored, 1 rejected (2 files read)" in out
+    assert f"rejected {tmp_path / 'broken.json'}: invalid JSON" in out
+
+
+def test_add_of_only_bad_input_fails(capsys, tmp_path: Path):
+    (tmp_path / "x.bin").write_bytes(b"\x00\x01")
+    code, _, _ = run(capsys, "add", str(tmp_path / "x.bin"))
+    assert code == 1
+
+
+def test_search_lists_matches_and_stats_describe_the_archive(capsys):
+    code, out, _ = run(capsys, "search", "foreign fighters")
+    assert code == 0 and "700 foreign fighters" in out
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    assert "Articles" in out and "seeds (1)" in out and "1 undated" in out
+
+
+def test_filters_reach_the_search(capsys):
+    run(capsys, "ask", QUESTION)
+    _, out, _ = run(capsys, "ask", "--json", "--since", "7d", QUESTION)
+    assert json.loads(out)["hits"] == []  # the seed article is undated
+
+
+def test_config_file_sets_the_data_dir_and_bad_config_is_one_line(capsys, tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[index]\ndata_dir = "mydata"\n', "utf-8")
+    code, _, _ = run(capsys, "ask", "--config", str(config), QUESTION)
+    assert code == 0 and (tmp_path / "mydata" / "newsdesk.sqlite3").is_file()
+
+    config.write_text('[index]\ndata_dri = "x"\n', "utf-8")
+    code, _, err = run(capsys, "stats", "--config", str(config))
+    assert code == 2
+    assert err.strip() == (f"newsdesk: error: {config}: unknown setting 'index.data_dri' "
+                           "(known: data_dir, passage_stride, passage_window)")
+
+
+def test_the_example_config_is_valid(capsys):
+    code, _, _ = run(capsys, "stats", "--config", str(REPO / "config.example.toml"))
+    assert code == 0
+
+
+def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
+    proc = subprocess.run([sys.executable, "-m", "index.cli", "ask", "--json", QUESTION],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["hits"]

@@ -1,0 +1,108 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import Archive, IndexSettings
+from index import ingest as ingest_module
+from index import snapshot as snapshot_module
+from index.snapshot import POINTER, current_snapshot_folder
+
+from .conftest import REPO, SEEDS, article, write_jsonl
+
+QUESTION = "How many SDF fighters did ISIS kill?"
+
+
+def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
+        seeded: Archive, tmp_path: Path, monkeypatch):
+    old = current_snapshot_folder(seeded.index_root)
+    answer = seeded.search(QUESTION)
+    write_jsonl(tmp_path / "new.jsonl", [article(1)])
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(snapshot_module.os, "rename", fail)
+    with pytest.raises(OSError):
+        seeded.add([tmp_path / "new.jsonl"])
+    assert current_snapshot_folder(seeded.index_root) == old
+    assert seeded.search(QUESTION) == answer
+    assert seeded.needs_rebuild()  # the new article is stored, the index is behind
+
+    monkeypatch.undo()
+    seeded.rebuild()
+    assert not list(seeded.index_root.glob("*.tmp"))  # leftovers are cleared
+    assert seeded.search("bridge1 reopened in town1")[0].article_id == "art-1"
+
+
+def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
+        seeded: Archive, tmp_path: Path, monkeypatch):
+    old = current_snapshot_folder(seeded.index_root)
+    write_jsonl(tmp_path / "many.jsonl", [article(n) for n in range(1, 8)])
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 3)
+    real_build = ingest_module.build_article
+    calls = []
+
+    def interrupt_on_fifth(raw):
+        calls.append(raw)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real_build(raw)
+
+    monkeypatch.setattr(ingest_module, "build_article", interrupt_on_fifth)
+    with pytest.raises(KeyboardInterrupt):
+        seeded.add([tmp_path / "many.jsonl"])
+    assert seeded.store.counts()["articles"] == 1 + 3  # the first batch only
+    assert current_snapshot_folder(seeded.index_root) == old
+    assert seeded.search(QUESTION)
+
+    monkeypatch.undo()
+    report = seeded.add([tmp_path / "many.jsonl"])  # running it again finishes the job
+    assert (report.added, report.duplicates) == (4, 3)
+    assert not seeded.needs_rebuild()
+
+
+KILL_DURING_SWITCH = """
+import os, signal, sys
+from pathlib import Path
+from index import Archive, IndexSettings
+from index import snapshot
+
+def killed(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+snapshot.os.replace = killed  # die the moment the new snapshot would become current
+archive = Archive(IndexSettings(Path(sys.argv[1])))
+archive.add([Path(sys.argv[2])])
+"""
+
+
+def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path: Path):
+    data = tmp_path / "data"
+    first = Archive(IndexSettings(data))
+    first.add([SEEDS])
+    old = current_snapshot_folder(first.index_root)
+    first.close()
+    write_jsonl(tmp_path / "new.jsonl", [article(1), article(2)])
+
+    proc = subprocess.run([sys.executable, "-c", KILL_DURING_SWITCH, str(data),
+                           str(tmp_path / "new.jsonl")], cwd=REPO, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    assert (data / "index" / f"{POINTER}.tmp").exists()  # it really died mid-switch
+
+    after = Archive(IndexSettings(data))
+    try:
+        assert current_snapshot_folder(after.index_root) == old
+        assert after.search(QUESTION)
+        assert after.store.counts()["articles"] == 3
+        after.rebuild()
+        assert after.search("bridge2 town2")[0].article_id == "art-2"
+        assert json.loads((current_snapshot_folder(after.index_root) / "meta.json")
+                          .read_text())["articles"] == 3
+    finally:
+        after.close()

@@ -1,0 +1,158 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from index import Archive
+from index import readers as readers_module
+
+from .conftest import SEEDS, article, write_jsonl
+
+
+def origins(report) -> list[str]:
+    return [r.origin for r in report.rejected]
+
+
+def test_plain_text_with_front_matter_keeps_its_metadata(archive: Archive, tmp_path: Path):
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: Bridge reopens\nsource: Daily Planet\nurl: https://dp.example/b\n"
+                    "published: 2024-03-02\nauthors: Lois Lane; Clark Kent\n---\n"
+                    "METROPOLIS — The bridge reopened on Monday after repairs.\n", "utf-8")
+    report = archive.add([path])
+    assert report.added == 1 and not report.rejected
+    stored = archive.store.articles([a for a in _ids(archive)]).popitem()[1]
+    assert stored.title == "Bridge reopens"
+    assert stored.source == "Daily Planet"
+    assert stored.published == "2024-03-02"
+    assert stored.authors == ("Lois Lane", "Clark Kent")
+    assert stored.dateline == "METROPOLIS"
+    assert stored.text == "The bridge reopened on Monday after repairs."
+
+
+def test_plain_text_with_a_sidecar_json_uses_it_and_the_sidecar_is_not_an_article(
+        archive: Archive, tmp_path: Path):
+    (tmp_path / "a.txt").write_text("The council met on Tuesday to vote.", "utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"title": "Council votes", "source": "Gazette",
+                                                 "id": "gazette-1"}), "utf-8")
+    report = archive.add([tmp_path])
+    assert (report.files, report.added, report.rejected) == (1, 1, [])
+    stored = archive.article("gazette-1")
+    assert stored is not None and stored.title == "Council votes"
+    assert stored.source == "Gazette"
+
+
+def test_plain_text_headline_line_becomes_the_title(archive: Archive, tmp_path: Path):
+    folder = tmp_path / "Metro Desk"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Storm closes schools\n\nAll schools closed on Friday.", "utf-8")
+    archive.add([folder])
+    stored = next(iter(archive.store.articles(_ids(archive)).values()))
+    assert stored.title == "Storm closes schools"
+    assert stored.text == "All schools closed on Friday."
+    assert stored.source == "Metro Desk"  # the folder's name when nothing else says
+
+
+def test_json_file_with_one_object_or_a_list(archive: Archive, tmp_path: Path):
+    (tmp_path / "one.json").write_text(json.dumps(article(1)), "utf-8")
+    (tmp_path / "many.json").write_text(json.dumps([article(2), article(3)]), "utf-8")
+    report = archive.add([tmp_path])
+    assert report.added == 3
+    assert archive.article("art-2").url == "https://example.org/story/2"
+
+
+def test_jsonl_bad_record_is_reported_with_its_line_and_the_rest_kept(
+        archive: Archive, tmp_path: Path):
+    path = write_jsonl(tmp_path / "feed.jsonl", [article(1), article(2)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+        handle.write(json.dumps(article(4, published="last Tuesday")) + "\n")
+        handle.write(json.dumps(article(5, text="")) + "\n")
+        handle.write(json.dumps(article(6)) + "\n")
+    report = archive.add([path])
+    assert report.added == 3
+    assert origins(report) == [f"{path}:3", f"{path}:4", f"{path}:5"]
+    assert "not an ISO 8601 date" in report.rejected[1].reason
+    assert archive.article("art-6") is not None
+
+
+def test_csv_with_header_and_a_malformed_row(archive: Archive, tmp_path: Path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id,title,source,published,text\n"
+        "c1,Port strike ends,Harbour News,2024-02-01,"
+        '"Dock workers returned on Monday, the union said."\n'
+        "c2,Too,many,fields,here,oops\n"
+        'c3,Rail fares rise,Harbour News,,"Fares rise by 5 percent in March."\n', "utf-8")
+    report = archive.add([path])
+    assert report.added == 2
+    assert origins(report) == [f"{path}:3"]
+    assert archive.article("c3").published is None
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("empty.txt", b"   \n", "empty file"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+    ("latin1.txt", "caf\u00e9 au lait".encode("latin-1"), "not UTF-8"),
+    ("photo.jpg", b"whatever", "unsupported file type"),
+])
+def test_files_that_are_not_article_text_are_rejected_with_a_reason(
+        archive: Archive, tmp_path: Path, name: str, content: bytes, reason: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = archive.add([path])
+    assert report.added == 0
+    assert len(report.rejected) == 1
+    assert report.rejected[0].origin == str(path)
+    assert reason in report.rejected[0].reason
+
+
+def test_oversized_file_is_rejected(archive: Archive, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(readers_module, "MAX_ARTICLE_FILE_BYTES", 100)
+    path = tmp_path / "huge.txt"
+    path.write_text("word " * 100, "utf-8")
+    report = archive.add([path])
+    assert "file too large" in report.rejected[0].reason
+
+
+def test_one_bad_file_never_stops_a_batch_and_nothing_stored_is_lost(
+        seeded: Archive, tmp_path: Path):
+    before = seeded.store.counts()
+    (tmp_path / "bad.json").write_text("{oops", "utf-8")
+    (tmp_path / "good.json").write_text(json.dumps(article(1)), "utf-8")
+    report = seeded.add([tmp_path])
+    assert report.added == 1 and len(report.rejected) == 1
+    assert "invalid JSON at line 1" in report.rejected[0].reason
+    after = seeded.store.counts()
+    assert after["articles"] == before["articles"] + 1
+    assert seeded.search("How many SDF fighters did ISIS kill?")
+
+
+def test_adding_the_same_articles_twice_stores_them_once(archive: Archive, tmp_path: Path):
+    write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)])
+    first = archive.add([tmp_path])
+    revision = archive.store.revision()
+    second = archive.add([tmp_path, SEEDS, SEEDS])
+    assert (first.added, second.added, second.duplicates) == (2, 1, 3)
+    assert archive.store.counts()["articles"] == 3
+    third = archive.add([SEEDS])
+    assert (third.added, third.duplicates) == (0, 1)
+    assert archive.store.revision() == revision + 1  # only the seeds changed anything
+
+
+def test_without_an_id_the_url_or_the_text_decides_identity(archive: Archive, tmp_path: Path):
+    same_url = [article(1, id=None, text="First version of the story."),
+                article(1, id=None, text="A later, edited version.")]
+    write_jsonl(tmp_path / "a.jsonl", same_url)
+    write_jsonl(tmp_path / "b.jsonl", [article(2, id=None, url=None, text="Same  TEXT."),
+                                       article(3, id=None, url=None, text="same text.")])
+    report = archive.add([tmp_path])
+    assert (report.added, report.duplicates) == (2, 2)
+
+
+def test_missing_path_is_reported(archive: Archive, tmp_path: Path):
+    report = archive.add([tmp_path / "nowhere"])
+    assert report.rejected[0].reason == "no such file or folder"
+
+
+def _ids(archive: Archive) -> list[str]:
+    return [row[0] for row in archive.store.iter_articles_with_sentences()]

@@ -1,0 +1,82 @@
+from datetime import date
+from pathlib import Path
+
+from index import Archive, Hit
+
+from .conftest import article, write_jsonl
+
+
+def test_a_hit_carries_the_answer_sentence_and_its_attribution(seeded: Archive):
+    hit = seeded.search("How many SDF fighters did ISIS kill?", k=1)[0]
+    assert isinstance(hit, Hit)
+    assert "killed more than 60 SDF fighters" in hit.sentence
+    assert hit.sentence in hit.passage
+    stored = seeded.article(hit.article_id)
+    assert stored.text[hit.passage_start:hit.passage_end] == hit.passage
+    assert stored.text[hit.sentence_start:hit.sentence_end] == hit.sentence
+    assert (hit.title, hit.source, hit.url, hit.published) == (
+        stored.title, stored.source, None, None)
+
+
+def test_names_find_the_sentence_about_that_person(seeded: Archive):
+    hit = seeded.search("Who is Jan Egeland?", k=1)[0]
+    assert hit.sentence.startswith("Last week, U.N. humanitarian official, Jan Egeland")
+
+
+def test_overlapping_windows_of_one_article_are_collapsed(seeded: Archive):
+    hits = seeded.search("ISIS fighters", k=10)
+    spans = [(h.passage_start, h.passage_end) for h in hits]
+    for i, (s1, e1) in enumerate(spans):
+        for s2, e2 in spans[i + 1:]:
+            assert e1 <= s2 or e2 <= s1, "two results overlap"
+
+
+def test_nothing_relevant_gives_no_hits(seeded: Archive):
+    assert seeded.search("bitcoin price in Zurich") == []
+    assert seeded.search("What is the bitcoin price of ISIS?") == []  # one weak match
+
+
+def test_a_question_of_only_common_words_gives_no_hits(seeded: Archive):
+    assert seeded.search("Who is he and what did they do?") == []
+    assert seeded.parse("Who is he and what did they do?").terms == []
+
+
+def dated_archive(archive: Archive, tmp_path: Path) -> Archive:
+    records = [
+        article(1, source="Test Wire", published="2024-01-01"),
+        article(2, source="Other Post", published="2024-01-15",
+                text="The mayor of town1 said the bridge1 reopened."),
+        article(3, source="Test Wire", published=None,
+                text="An undated note: the mayor of town1 praised bridge1."),
+    ]
+    archive.add([write_jsonl(tmp_path / "a.jsonl", records)])
+    return archive
+
+
+def test_source_filter_is_case_insensitive(archive: Archive, tmp_path: Path):
+    dated_archive(archive, tmp_path)
+    hits = archive.search("mayor town1 bridge1", k=5, source="other post")
+    assert [h.article_id for h in hits] == ["art-2"]
+    assert archive.search("mayor town1 bridge1", source="Nobody") == []
+
+
+def test_date_filters_are_inclusive_and_leave_out_undated_articles(
+        archive: Archive, tmp_path: Path):
+    dated_archive(archive, tmp_path)
+    every = {h.article_id for h in archive.search("mayor town1 bridge1", k=5)}
+    assert every == {"art-1", "art-2", "art-3"}
+    since = archive.search("mayor town1 bridge1", k=5, since=date(2024, 1, 15))
+    assert [h.article_id for h in since] == ["art-2"]
+    until = archive.search("mayor town1 bridge1", k=5, until=date(2024, 1, 1))
+    assert [h.article_id for h in until] == ["art-1"]
+
+
+def test_new_articles_are_searchable_by_an_open_archive_after_another_adds_them(
+        seeded: Archive, tmp_path: Path):
+    assert seeded.search("bridge1 town1") == []
+    other = Archive(seeded.settings)
+    try:
+        other.add([write_jsonl(tmp_path / "a.jsonl", [article(1)])])
+    finally:
+        other.close()
+    assert seeded.search("bridge1 town1")[0].article_id == "art-1"
