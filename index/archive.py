@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from .analyzer import Analyzer
@@ -53,14 +52,11 @@ class ArchiveStats:
 
 
 def bundled_seeds() -> Path:
-    """The seed articles: inside the installed package, or seeds/ in a source checkout."""
-    try:
-        folder = Path(str(resources.files("index.seeds")))
-        if folder.is_dir():
-            return folder
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "seeds"
+    """The seed articles: index/seeds/ when installed (pyproject.toml maps seeds/ there),
+    or seeds/ beside index/ in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "seeds"
+    return installed if installed.is_dir() else here.parent / "seeds"
 
 
 class Archive:

@@ -102,6 +102,9 @@ def _ready(archive: Archive, err: Console) -> None:
     """Make sure there is something to search: seed an empty archive, refresh a stale index."""
     if archive.store.counts()["articles"] == 0:
         seeds = bundled_seeds()
+        if not seeds.is_dir():
+            raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
+                               f"({seeds}); add articles with 'newsdesk add PATH'")
         err.print(f"[dim]The archive in {archive.settings.data_dir} is empty: indexing the "
                   f"bundled seed articles from {seeds} first.[/]", soft_wrap=True)
         with show.RichProgress(err) as progress:
