@@ -7,8 +7,10 @@ query order, a document containing the term gains
     idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(d) / avgdl))
 
 Unlike rank-bm25, which loops over every document in Python for every query term,
-only the documents in the term's postings are touched, and nothing is pickled: the
-index is a handful of .npy files and a term list, memory-mapped on load.
+only the documents in the term's postings are touched. The part of the formula that
+does not depend on the query, tf * (k1 + 1) / (tf + k1 * (...)), is computed once per
+posting at build time, so a query term costs one multiply-add per posting. Nothing is
+pickled: the index is a handful of .npy files and a term list, memory-mapped on load.
 """
 
 from __future__ import annotations
@@ -34,20 +36,17 @@ class Bm25:
     """An immutable BM25Okapi index over documents given as lists of terms."""
 
     def __init__(self, params: Bm25Params, terms: list[str], offsets: np.ndarray,
-                 post_docs: np.ndarray, post_tfs: np.ndarray, doc_len: np.ndarray,
+                 post_docs: np.ndarray, post_weights: np.ndarray, doc_len: np.ndarray,
                  idf: np.ndarray, avgdl: float) -> None:
         self.params = params
         self.vocabulary = {term: i for i, term in enumerate(terms)}
         self._terms = terms
         self._offsets = offsets
         self._post_docs = post_docs
-        self._post_tfs = post_tfs
+        self._post_weights = post_weights
         self.doc_len = doc_len
         self.idf = idf
         self.avgdl = avgdl
-        k1, b = params.k1, params.b
-        # Written as rank-bm25 writes it, so that the floating-point results are equal.
-        self._norm = k1 * (1 - b + b * np.asarray(doc_len) / avgdl)
 
     @property
     def size(self) -> int:
@@ -74,14 +73,20 @@ class Bm25:
         df = np.bincount(term_ids, minlength=len(vocabulary))
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(df, out=offsets[1:])
-        avgdl = sum(doc_len) / len(doc_len)
+        docs = np.asarray(post_docs, dtype=np.int32)[order]
+        tf = np.asarray(post_tfs, dtype=np.float64)[order]
+        lengths = np.asarray(doc_len, dtype=np.int64)
+        avgdl = int(lengths.sum()) / len(doc_len)
+        k1, b = params.k1, params.b
+        # Written as rank-bm25 writes it, so that the floating-point results are equal.
+        norm = k1 * (1 - b + b * lengths / avgdl)
         return cls(
             params=params,
             terms=list(vocabulary),
             offsets=offsets,
-            post_docs=np.asarray(post_docs, dtype=np.int32)[order],
-            post_tfs=np.asarray(post_tfs, dtype=np.int32)[order],
-            doc_len=np.asarray(doc_len, dtype=np.int32),
+            post_docs=docs,
+            post_weights=tf * (k1 + 1) / (tf + norm[docs]),
+            doc_len=lengths.astype(np.int32),
             idf=_okapi_idf(df.tolist(), len(doc_len), params.epsilon),
             avgdl=avgdl,
         )
@@ -89,16 +94,26 @@ class Bm25:
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every document for the query `terms` (repeats count, as in rank-bm25)."""
         scores = np.zeros(self.size)
-        k1 = self.params.k1
         for term in terms:
             tid = self.vocabulary.get(term)
             if tid is None:
                 continue
             lo, hi = self._offsets[tid], self._offsets[tid + 1]
-            docs = self._post_docs[lo:hi]
-            tf = self._post_tfs[lo:hi].astype(np.float64)
-            scores[docs] += self.idf[tid] * (tf * (k1 + 1) / (tf + self._norm[docs]))
+            scores[self._post_docs[lo:hi]] += self.idf[tid] * self._post_weights[lo:hi]
         return scores
+
+    def hint_documents(self, terms: list[str], k: int, limit: int = 4096) -> np.ndarray:
+        """Up to `limit` documents of the query's rarest term found in at least `k`
+        documents: a cheap set of likely winners for `top_k`'s `hint`."""
+        dfs = [(self.document_frequency(t), t) for t in set(terms)]
+        usable = [(df, t) for df, t in dfs if df >= k]
+        if not usable:
+            return np.empty(0, dtype=np.int32)
+        return self.documents_with(min(usable)[1])[:limit]
+
+    def document_frequency(self, term: str) -> int:
+        tid = self.vocabulary.get(term)
+        return 0 if tid is None else int(self._offsets[tid + 1] - self._offsets[tid])
 
     def documents_with(self, term: str) -> np.ndarray:
         """The documents that contain `term` (ascending)."""
@@ -114,10 +129,9 @@ class Bm25:
         documents and degenerates on small archives; weighing coverage and answer
         sentences needs a measure that does not.
         """
-        tid = self.vocabulary.get(term)
-        if tid is None:
+        df = self.document_frequency(term)
+        if not df:
             return None
-        df = int(self._offsets[tid + 1] - self._offsets[tid])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     # Persistence -----------------------------------------------------------------
@@ -125,7 +139,7 @@ class Bm25:
     def save(self, folder: Path, prefix: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name, array in (("offsets", self._offsets), ("post_docs", self._post_docs),
-                            ("post_tfs", self._post_tfs), ("doc_len", self.doc_len),
+                            ("post_weights", self._post_weights), ("doc_len", self.doc_len),
                             ("idf", self.idf)):
             np.save(folder / f"{prefix}.{name}.npy", np.asarray(array))
         (folder / f"{prefix}.terms.txt").write_text("\n".join(self._terms), encoding="utf-8")
@@ -146,8 +160,33 @@ class Bm25:
             return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
 
         return cls(params=Bm25Params(**meta["params"]), terms=terms, offsets=array("offsets"),
-                   post_docs=array("post_docs"), post_tfs=array("post_tfs"),
+                   post_docs=array("post_docs"), post_weights=array("post_weights"),
                    doc_len=array("doc_len"), idf=np.asarray(array("idf")), avgdl=meta["avgdl"])
+
+
+def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:
+    """Indexes of the `k` highest scores, best first; equal scores in index order.
+
+    The same order as a stable sort of all scores, without sorting them all. The k-th
+    best score among the `hint` documents (any documents; those holding the query's
+    rarest terms are good) is a lower bound for the k-th best overall, so only scores
+    at or above it are candidates; without a hint, every positive score is. A partial
+    partition of the candidates then finds the exact k-th score.
+    """
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    bound = 0.0
+    if hint is not None and len(hint) >= k:
+        bound = max(bound, -np.partition(-scores[hint], k - 1)[k - 1])
+    candidates = np.flatnonzero(scores >= bound) if bound > 0 else np.flatnonzero(scores > 0)
+    if len(candidates) < k:  # fewer than k positive scores: zeros and below count too
+        return np.argsort(-scores, kind="stable")[:k]
+    values = scores[candidates]
+    if len(candidates) > k:
+        kth = -np.partition(-values, k - 1)[k - 1]
+        keep = values >= kth
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.lexsort((candidates, -values))][:k]
 
 
 def _okapi_idf(df: list[int], n_docs: int, epsilon: float) -> np.ndarray:

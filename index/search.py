@@ -9,6 +9,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .answer import best_sentence
+from .bm25 import top_k
 from .question import search_text
 from .records import Hit
 from .snapshot import Snapshot, day_number
@@ -64,7 +65,7 @@ class Searcher:
         allowed = self._filter(source, since, until)
         if allowed is not None:
             coverage[~allowed] = 0.0
-        chosen = self._top_distinct(scores, coverage, k, min_coverage)
+        chosen = self._top_distinct(query, scores, coverage, k, min_coverage)
         return self._hits(query, chosen, scores)
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
@@ -101,16 +102,17 @@ class Searcher:
             articles_ok = in_range if articles_ok is None else articles_ok & in_range
         return None if articles_ok is None else articles_ok[np.asarray(snap.passage_article)]
 
-    def _top_distinct(self, scores: np.ndarray, coverage: np.ndarray, k: int,
+    def _top_distinct(self, query: Query, scores: np.ndarray, coverage: np.ndarray, k: int,
                       min_coverage: float) -> list[int]:
-        """Best passages first, skipping any that overlaps a better one of the same article."""
-        relevant = np.flatnonzero(coverage >= min_coverage - 1e-9)
-        if not len(relevant):
-            return []
-        pool = min(len(relevant), k * _CANDIDATES_PER_HIT)
-        top = relevant[np.argpartition(-scores[relevant], pool - 1)[:pool]]
-        # By score; Okapi scores tie (at 0 even) on tiny archives, where its IDF
-        # degenerates, so coverage breaks ties, then the passage number.
+        """Best relevant passages first, skipping any that overlaps a better one of the
+        same article."""
+        # Okapi scores can be negative on tiny archives, so irrelevant passages get -inf.
+        gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+        pool = k * _CANDIDATES_PER_HIT
+        top = top_k(gated, pool, self._bm25.hint_documents(query.known_terms, pool))
+        top = top[np.isfinite(gated[top])]
+        # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
+        # coverage breaks ties, then the passage number.
         top = top[np.lexsort((top, -coverage[top], -scores[top]))]
         snap = self.snapshot
         chosen: list[int] = []

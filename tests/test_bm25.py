@@ -7,7 +7,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from index.analyzer import Analyzer
-from index.bm25 import Bm25, Bm25Params
+from index.bm25 import Bm25, Bm25Params, top_k
 from index.cleaning import clean_article_text
 from index.passages import make_passages
 from index.sentences import sentence_spans
@@ -88,3 +88,22 @@ def test_a_saved_index_loads_with_identical_scores(tmp_path: Path):
 def test_an_index_needs_documents():
     with pytest.raises(ValueError):
         Bm25.build([], Bm25Params())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_top_k_equals_a_stable_sort_with_ties_negatives_and_hints(seed: int):
+    rng = np.random.default_rng(seed)
+    scores = rng.choice([0.0, 0.5, 1.0, 1.5, -0.2, 2.0], size=300)  # many ties
+    expected = np.argsort(-scores, kind="stable")
+    for k in (1, 5, 10, 299, 300, 400):
+        assert top_k(scores, k).tolist() == expected[:k].tolist()
+        hint = rng.choice(300, size=min(k + 3, 300), replace=False)
+        assert top_k(scores, k, hint).tolist() == expected[:k].tolist()
+    assert top_k(scores, 0).tolist() == []
+
+
+def test_hint_documents_come_from_the_rarest_term_with_enough_documents():
+    docs = [["a", "b"], ["a"], ["a", "b", "c"], ["a"]]
+    index = Bm25.build(docs, Bm25Params())
+    assert index.hint_documents(["a", "b", "c"], k=2).tolist() == [0, 2]
+    assert index.hint_documents(["c"], k=2).tolist() == []
