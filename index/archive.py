@@ -90,6 +90,21 @@ class Archive:
         self._apply_passage_window(progress)
         return build_index(self.store, self.index_root, self.analyzer, self.params, progress)
 
+    def ensure_searchable(self, progress: Progress | None = None) -> str | None:
+        """Make sure there is an index to search: an empty archive gets the bundled seed
+        articles, a stale index is rebuilt. Returns what was done, or None."""
+        if self.store.counts()["articles"] == 0:
+            seeds = bundled_seeds()
+            if not seeds.is_dir():
+                raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
+                                   f"({seeds}); add articles with 'newsdesk add PATH'")
+            self.add([seeds], progress)
+            return f"the archive was empty: indexed the bundled seed articles from {seeds}"
+        if self.needs_rebuild():
+            self.rebuild(progress)
+            return "the index was behind the article store: rebuilt it"
+        return None
+
     def needs_rebuild(self) -> bool:
         snapshot = self._current_searcher()
         if snapshot is None:

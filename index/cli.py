@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 
 from . import console as show
-from .archive import DEFAULT_BM25, Archive, NoIndexError, bundled_seeds
+from .archive import DEFAULT_BM25, Archive, NoIndexError
 from .config import ConfigError, load_config
 from .dates import parse_day
 from .evaluate import EvalDataError, evaluate
@@ -20,6 +21,19 @@ from .indexer import EmptyStoreError
 from .search import LOOSE_COVERAGE
 
 USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
+
+Handler = Callable[[argparse.Namespace, Console, Console], int]
+
+
+@dataclass(frozen=True)
+class ExtraCommand:
+    """A command another layer adds (the bot adds `newsdesk bot`), so index/ need not
+    import it."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Handler
 
 
 def _day(text: str) -> date:
@@ -36,7 +50,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk", description="Answers questions from your archive of news articles.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -76,15 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("data_dir", type=Path, metavar="DATA_DIR",
                     help="folder with articles.jsonl and questions.jsonl")
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
+    for command_ in extra:
+        command_.configure(command(command_.name, command_.help))
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) -> int:
+    args = build_parser(extra).parse_args(argv)
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
+    handlers = {**COMMANDS, **{c.name: c.run for c in extra}}
     try:
-        return COMMANDS[args.command](args, out, err)
+        return handlers[args.command](args, out, err)
     except USER_ERRORS as exc:
         err.print(f"[red]newsdesk: error:[/] {exc}", soft_wrap=True)
         return 2
@@ -99,20 +117,13 @@ def _open(args: argparse.Namespace) -> Archive:
 
 
 def _ready(archive: Archive, err: Console) -> None:
-    """Make sure there is something to search: seed an empty archive, refresh a stale index."""
-    if archive.store.counts()["articles"] == 0:
-        seeds = bundled_seeds()
-        if not seeds.is_dir():
-            raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
-                               f"({seeds}); add articles with 'newsdesk add PATH'")
-        err.print(f"[dim]The archive in {archive.settings.data_dir} is empty: indexing the "
-                  f"bundled seed articles from {seeds} first.[/]", soft_wrap=True)
-        with show.RichProgress(err) as progress:
-            archive.add([seeds], progress)
-    elif archive.needs_rebuild():
-        err.print("[dim]The index is behind the article store: rebuilding it first.[/]")
-        with show.RichProgress(err) as progress:
-            archive.rebuild(progress)
+    """Make sure there is something to search, saying what that took."""
+    if archive.store.counts()["articles"] and not archive.needs_rebuild():
+        return
+    with show.RichProgress(err) as progress:
+        note = archive.ensure_searchable(progress)
+    if note:
+        err.print(f"[dim]newsdesk: {note}.[/]", soft_wrap=True)
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -193,7 +204,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Console], int]] = {
+COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Tables read by other layers (bot/ reads [discord]); index/ only checks that they exist.
 KNOWN_TABLES = frozenset({"index", "discord"})
 DATA_DIR_ENV = "NEWSDESK_DATA_DIR"
 

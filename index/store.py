@@ -171,6 +171,16 @@ class Store:
         for article_id, source, published, text in articles:
             yield article_id, source, published, text, spans.get(article_id, [])
 
+    def titles_matching(self, text: str, limit: int) -> list[tuple[str, str, str]]:
+        """(id, title, source) of articles whose title or id contains `text`, newest first."""
+        pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        with self._lock:
+            return self._db.execute(
+                "SELECT id, title, source FROM articles WHERE title LIKE ? ESCAPE '\\'"
+                " OR id LIKE ? ESCAPE '\\' ORDER BY published IS NULL, published DESC, rowid"
+                " DESC LIMIT ?", (pattern, pattern, limit)).fetchall()
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             articles, sources = self._db.execute(

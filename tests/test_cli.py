@@ -29,7 +29,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_ask_on_an_empty_archive_indexes_the_seeds_first_and_answers(capsys):
     code, out, err = run(capsys, "ask", QUESTION)
     assert code == 0
-    assert "indexing the bundled seed articles" in err
+    assert "the archive was empty: indexed the bundled seed articles" in err
     assert "Answer" in out
     assert "killed more than 60 SDF fighters" in out
     assert "seeds · undated · id" in out

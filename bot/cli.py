@@ -1,0 +1,84 @@
+"""`newsdesk`: the index's commands plus `newsdesk bot`, which runs the Discord bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+import discord
+from rich.console import Console
+
+from index import load_config
+from index.cli import ExtraCommand
+from index.cli import main as index_main
+
+from .client import NewsdeskBot
+from .settings import Secret, discord_settings, load_token
+
+log = logging.getLogger("newsdesk.bot")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sync", action="store_true",
+                        help="register the slash commands with Discord at start-up (needed "
+                             "once, and after commands change)")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    config = load_config(args.config)
+    settings = discord_settings(config)
+    token = load_token(settings)  # fails here, in one line, before anything connects
+    discord.utils.setup_logging(level=getattr(logging, args.log_level))
+    bot = NewsdeskBot(config, settings, sync_commands=args.sync)
+    try:
+        asyncio.run(serve(bot, token))
+    except discord.LoginFailure:
+        err.print("[red]newsdesk: error:[/] Discord rejected the token; check $DISCORD_TOKEN "
+                  "or discord.token_file.", soft_wrap=True)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        err.print("[red]newsdesk: error:[/] discord.question_channels needs the Message "
+                  "Content intent: enable it for the bot in the Developer Portal (Bot → "
+                  "Privileged Gateway Intents), or leave question_channels empty.",
+                  soft_wrap=True)
+        return 2
+    return 0
+
+
+async def serve(bot: NewsdeskBot, token: Secret) -> None:
+    """Run until the connection ends or SIGINT/SIGTERM arrives; then close cleanly (the
+    archive and its database close with the bot)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        running = asyncio.create_task(bot.start(token.reveal()))
+        stopping = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stopping in done:
+            log.info("stopping on signal")
+        await bot.close()
+        for task in (running, stopping):
+            if not task.done():
+                task.cancel()
+        if running in done:
+            running.result()  # a login or intents failure surfaces to run()
+
+
+BOT = ExtraCommand("bot", "Run the Discord bot (token from $DISCORD_TOKEN or "
+                          "discord.token_file).", configure, run)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return index_main(argv, extra=[BOT])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The newsdesk Discord bot: one `commands.Bot`, configured from config.toml."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from index import Archive, Config, load_config
+
+from .embeds import APOLOGY
+from .settings import DiscordSettings, discord_settings
+
+log = logging.getLogger("newsdesk.bot")
+
+
+class NewsdeskTree(app_commands.CommandTree):
+    """The one error path for slash commands: log once with context, apologise, never
+    show a traceback. (Errors users can fix are answered inside the commands.)"""
+
+    async def on_error(self, interaction: discord.Interaction,
+                       error: app_commands.AppCommandError) -> None:
+        command = interaction.command.name if interaction.command else "?"
+        log.error("/%s (interaction %s, user %s) failed", command, interaction.id,
+                  interaction.user.id, exc_info=getattr(error, "original", error))
+        if interaction.response.is_done():
+            # After a defer, the "thinking…" placeholder becomes the apology.
+            await interaction.edit_original_response(content=APOLOGY, embeds=[], view=None)
+        else:
+            await interaction.response.send_message(APOLOGY, ephemeral=True)
+
+
+class NewsdeskBot(commands.Bot):
+    """Answers questions from the archive. Cogs load and the archive opens in
+    `setup_hook`, so constructing the bot does no I/O."""
+
+    def __init__(self, config: Config, settings: DiscordSettings, *,
+                 sync_commands: bool = False) -> None:
+        intents = discord.Intents.default()
+        # Privileged: needed only to read plain messages in the question channels.
+        # Mentions of the bot carry their content without it.
+        intents.message_content = bool(settings.question_channels)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=NewsdeskTree,
+        )
+        self.config = config
+        self.settings = settings
+        self.sync_commands = sync_commands
+        self.archive: Archive | None = None
+
+    async def setup_hook(self) -> None:
+        self.archive = await asyncio.to_thread(Archive, self.config.index)
+        note = await asyncio.to_thread(self.archive.ensure_searchable)
+        if note:
+            log.info("%s", note)
+        stats = self.archive.store.counts()
+        log.info("archive open: %d articles, %d passages in %s", stats["articles"],
+                 stats["passages"], self.config.index.data_dir)
+
+        from .cogs.admin import Admin
+        from .cogs.questions import Questions
+
+        await self.add_cog(Questions(self))
+        await self.add_cog(Admin(self))
+        if self.sync_commands:
+            synced = await self.sync_app_commands()
+            log.info("synced %d application commands", synced)
+
+    async def sync_app_commands(self) -> int:
+        """Register the slash commands with Discord: in the configured guilds (instant)
+        or globally (may take up to an hour to appear)."""
+        if self.settings.guild_ids:
+            count = 0
+            for guild_id in self.settings.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                count = len(await self.tree.sync(guild=guild))
+            return count
+        return len(await self.tree.sync())
+
+    async def close(self) -> None:
+        await super().close()
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+            log.info("archive closed")
+
+
+def create_bot(config_path: Path | str | None, *, sync_commands: bool = False) -> NewsdeskBot:
+    """The configured, not yet connected bot; `await bot.start(token)` connects it."""
+    config = load_config(Path(config_path) if config_path is not None else None)
+    return NewsdeskBot(config, discord_settings(config), sync_commands=sync_commands)

@@ -1,0 +1,205 @@
+"""Questions: mentions, question channels, /ask, /search, /source and /help.
+
+The cog only translates Discord events into calls of `index.Archive` and of the plain
+formatting code in bot/embeds.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from index import Hit
+from index.dates import parse_day
+from index.search import LOOSE_COVERAGE
+
+from ..cooldown import UserCooldown
+from ..embeds import APOLOGY, help_embed, no_match_text, search_embed, source_embed
+from ..settings import DiscordSettings
+from ..text import escape
+from ..views import ResultsView
+
+if TYPE_CHECKING:
+    from ..client import NewsdeskBot
+
+log = logging.getLogger("newsdesk.bot.questions")
+
+PAGES = 3  # an answer carries up to PAGES pages of results behind "More"
+SEARCH_RESULTS = 10
+AUTOCOMPLETE_CHOICES = 25
+
+
+class Questions(commands.Cog):
+    def __init__(self, bot: NewsdeskBot) -> None:
+        self.bot = bot
+        self.cooldown = UserCooldown(bot.settings.cooldown_seconds)
+
+    @property
+    def settings(self) -> DiscordSettings:
+        return self.bot.settings
+
+    @property
+    def archive(self):
+        assert self.bot.archive is not None
+        return self.bot.archive
+
+    # Plain messages ---------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        question = self.question_in(message)
+        if question is None:
+            return
+        if (await self.bot.get_context(message)).valid:
+            return  # "@newsdesk sync" and other commands are not questions
+        if not question:
+            await message.reply("Ask me a question after the mention, or try `/help`.")
+            return
+        retry = self.cooldown.retry_after(message.author.id)
+        if retry:
+            await message.reply(self._cooldown_text(retry), delete_after=min(retry, 30))
+            return
+        try:
+            async with message.channel.typing():
+                hits = await self._search(message.id, question, self._answer_k())
+            await self._reply_with_answer(message, question, hits)
+        except Exception:
+            log.exception("question %s in channel %s failed", message.id, message.channel.id)
+            await message.reply(APOLOGY)
+
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, "" for a bare mention, None if none."""
+        me = self.bot.user
+        if message.author.bot or me is None:
+            return None
+        if me in message.mentions:
+            return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        if message.channel.id in self.settings.question_channels:
+            return message.content.strip() or None
+        return None
+
+    async def _reply_with_answer(self, message: discord.Message, question: str,
+                                 hits: list[Hit]) -> None:
+        if not hits:
+            await message.reply(no_match_text(question, self._terms(question)))
+            return
+        view = ResultsView(question, hits, self.settings.results_per_page, message.author.id)
+        view.message = await message.reply(embeds=view.first_page(), view=view)
+
+    # Slash commands ---------------------------------------------------------------
+
+    @app_commands.command(name="ask", description="Answer a question from the news archive.")
+    @app_commands.describe(question="What do you want to know?",
+                           source="Only articles from this outlet",
+                           since="Only articles published since: 2018-11-01, or 7d, 2w, 3m")
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[
+                  str, 1, 500], source: str | None = None, since: str | None = None) -> None:
+        try:
+            since_day = parse_day(since) if since else None
+        except ValueError as exc:
+            await _refuse(interaction, str(exc))
+            return
+        if not await self._allowed(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        hits = await self._search(interaction.id, question, self._answer_k(), source=source,
+                                  since=since_day)
+        if not hits:
+            await interaction.followup.send(no_match_text(question, self._terms(question)))
+            return
+        view = ResultsView(question, hits, self.settings.results_per_page, interaction.user.id)
+        view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
+                                                       wait=True)
+
+    @ask.autocomplete("source")
+    async def source_names(self, interaction: discord.Interaction, current: str
+                           ) -> list[app_commands.Choice[str]]:
+        searcher = self.archive.searcher()
+        needle = current.casefold()
+        return [app_commands.Choice(name=name[:100], value=name[:100])
+                for name in searcher.snapshot.sources if needle in name.casefold()
+                ][:AUTOCOMPLETE_CHOICES]
+
+    @app_commands.command(name="search", description="List the articles that match a query.")
+    @app_commands.describe(query="Words to look for")
+    async def search(self, interaction: discord.Interaction,
+                     query: app_commands.Range[str, 1, 500]) -> None:
+        if not await self._allowed(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        hits = await self._search(interaction.id, query, SEARCH_RESULTS,
+                                  min_coverage=LOOSE_COVERAGE)
+        if hits:
+            await interaction.followup.send(embed=search_embed(query, hits))
+        else:
+            await interaction.followup.send(no_match_text(query, self._terms(query)))
+
+    @app_commands.command(name="source", description="Show one article's details and link.")
+    @app_commands.describe(article="The article's id (start typing its title)")
+    async def source(self, interaction: discord.Interaction, article: str) -> None:
+        found = await asyncio.to_thread(self.archive.article, article.strip())
+        if found is None:
+            await _refuse(interaction, f"No article with id `{escape(article[:80])}`: start "
+                                       "typing a title and pick one from the list.")
+            return
+        await interaction.response.send_message(embed=source_embed(found))
+
+    @source.autocomplete("article")
+    async def article_titles(self, interaction: discord.Interaction, current: str
+                             ) -> list[app_commands.Choice[str]]:
+        matches = await asyncio.to_thread(self.archive.store.titles_matching, current,
+                                          AUTOCOMPLETE_CHOICES)
+        return [app_commands.Choice(name=_choice_name(title, source), value=article_id)
+                for article_id, title, source in matches]
+
+    @app_commands.command(name="help", description="How to ask newsdesk questions.")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            embed=help_embed(sorted(self.settings.question_channels)), ephemeral=True)
+
+    # Shared -----------------------------------------------------------------------
+
+    def _answer_k(self) -> int:
+        return self.settings.results_per_page * PAGES
+
+    async def _allowed(self, interaction: discord.Interaction) -> bool:
+        """False (after telling the user, ephemerally) when they are on cooldown."""
+        retry = self.cooldown.retry_after(interaction.user.id)
+        if retry:
+            await _refuse(interaction, self._cooldown_text(retry))
+        return not retry
+
+    @staticmethod
+    def _cooldown_text(retry: float) -> str:
+        return f"One question at a time, please: you can ask again in {max(retry, 1):.0f} s."
+
+    def _terms(self, question: str) -> list[str]:
+        return self.archive.parse(question).terms
+
+    async def _search(self, question_id: int, question: str, k: int, **options: object
+                      ) -> list[Hit]:
+        """Search off the event loop, so a slow query never stalls the bot."""
+        began = time.perf_counter()
+        hits = await asyncio.to_thread(self.archive.search, question, k, **options)
+        log.info("question %s: %d results in %.1f ms", question_id, len(hits),
+                 (time.perf_counter() - began) * 1000)
+        return hits
+
+
+async def _refuse(interaction: discord.Interaction, text: str) -> None:
+    """Tell the user (only them) why their command was not carried out."""
+    await interaction.response.send_message(text, ephemeral=True)
+
+
+def _choice_name(title: str, source: str) -> str:
+    """An autocomplete label within Discord's 100 characters: "Title — Outlet"."""
+    suffix = f" — {source[:30]}"
+    room = 100 - len(suffix)
+    return (title if len(title) <= room else title[:room - 1] + "…") + suffix

@@ -1,0 +1,147 @@
+"""Discord embeds for answers, search results, articles and help, within Discord's limits.
+
+Limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits):
+title 256, description 4096, field name 256, field value 1024, footer 2048, author 256,
+25 fields, and 6000 characters across all embeds of one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from index import Article, Hit
+
+from .text import cut_end, escape, quote, safe_cut
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+MESSAGE_EMBEDS_MAX = 6000
+CONTENT_MAX = 2000
+# Per passage embed, so that an answer plus three passages stay under 6000 in all.
+PASSAGE_QUOTE_MAX = 1100
+
+APOLOGY = ("Sorry, something went wrong answering that; it has been logged for the team "
+           "that runs me.")
+
+ANSWER_COLOUR = discord.Colour(0xE8A33D)
+PASSAGE_COLOUR = discord.Colour(0x4F7CAC)
+NOTICE_COLOUR = discord.Colour(0x8A8F98)
+
+
+def dateline(hit: Hit | Article) -> str:
+    """"*Outlet* · 24 Nov 2018" (or "undated")."""
+    when = hit.published[:10] if hit.published else "undated"
+    return f"*{safe_cut(hit.source, 100)}* · {when}"
+
+
+def title_of(hit: Hit | Article, limit: int = TITLE_MAX) -> str:
+    return safe_cut(hit.title, limit)
+
+
+def answer_embed(question: str, hit: Hit) -> discord.Embed:
+    """The sentence that answers, with where it came from."""
+    embed = discord.Embed(colour=ANSWER_COLOUR, title=cut_end(question, TITLE_MAX))
+    embed.description = (f"**{safe_cut(hit.sentence, 1500)}**\n\n"
+                         f"— {title_of(hit, 300)}, {dateline(hit)}")
+    return embed
+
+
+def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
+    """One passage: title (linked), outlet and date, the quote, the article id."""
+    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(hit), url=hit.url or None)
+    lo = hit.sentence_start - hit.passage_start
+    hi = hit.sentence_end - hit.passage_start
+    embed.description = f"{dateline(hit)}\n{quote(hit.passage, lo, hi, PASSAGE_QUOTE_MAX)}"
+    embed.set_footer(text=f"Result {number} of {total} · article {hit.article_id}"[:FOOTER_MAX])
+    return embed
+
+
+def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int
+                ) -> list[discord.Embed]:
+    """Page `page` (from 0) of an answer: the answer embed first, then its passages."""
+    chosen = hits[page * per_page:(page + 1) * per_page]
+    embeds = [answer_embed(question, hits[0])] if page == 0 else []
+    embeds += [passage_embed(hit, page * per_page + i + 1, len(hits))
+               for i, hit in enumerate(chosen)]
+    return fit_message(embeds)
+
+
+def no_match_text(question: str, searched: Sequence[str]) -> str:
+    """What to say when nothing in the archive answers."""
+    if not searched:
+        return (f"“{safe_cut(question, 300)}” has only common words: name who, what or "
+                "where you are asking about.")
+    words = ", ".join(escape(t) for t in searched[:12])
+    return cut_end(f"Nothing in the archive answers “{safe_cut(question, 300)}” "
+                   f"(searched for: {words}). Try `/search` with other words.", CONTENT_MAX)
+
+
+def search_embed(query: str, hits: Sequence[Hit]) -> discord.Embed:
+    """A compact list: one line of attribution and one of text per match."""
+    embed = discord.Embed(colour=PASSAGE_COLOUR, title=cut_end(f"Search: {query}", TITLE_MAX))
+    lines = []
+    for number, hit in enumerate(hits, start=1):
+        title = title_of(hit, 120)
+        link = f"[{title}]({hit.url})" if hit.url else f"**{title}**"
+        lines.append(f"**{number}.** {link} — {dateline(hit)} · `{hit.article_id}`\n"
+                     f"{safe_cut(hit.sentence, 220)}")
+    description = ""
+    for line in lines:
+        if len(description) + len(line) + 2 > DESCRIPTION_MAX:
+            break
+        description += line + "\n\n"
+    embed.description = description.rstrip()
+    embed.set_footer(text="/source article:<id> shows an article · /ask for an answer")
+    return embed
+
+
+def source_embed(article: Article) -> discord.Embed:
+    """One article's details and link, and how it opens."""
+    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(article), url=article.url)
+    lede = article.text.split("\n\n", 1)[0]
+    embed.description = f"{dateline(article)}\n> {safe_cut(lede, 900)}"
+    if article.authors:
+        embed.add_field(name="By", value=safe_cut(", ".join(article.authors), FIELD_VALUE_MAX))
+    if article.dateline:
+        embed.add_field(name="Dateline", value=safe_cut(article.dateline, 200))
+    if article.credits:
+        embed.add_field(name="Credits", inline=False,
+                        value=safe_cut(" ".join(article.credits), FIELD_VALUE_MAX))
+    words = len(article.text.split())
+    embed.add_field(name="Length", value=f"{words:,} words")
+    if article.url:
+        embed.add_field(name="Link", value=article.url[:FIELD_VALUE_MAX], inline=False)
+    embed.set_footer(text=f"article {article.id}"[:FOOTER_MAX])
+    return embed
+
+
+def help_embed(question_channels: Sequence[int]) -> discord.Embed:
+    embed = discord.Embed(colour=NOTICE_COLOUR, title="newsdesk: answers from your news archive")
+    where = (" or just ask in " + ", ".join(f"<#{c}>" for c in question_channels)
+             if question_channels else "")
+    embed.description = (
+        f"Mention me with a question{where}, or use a command. Every answer quotes the "
+        "articles it comes from, with outlet, date and link.")
+    embed.add_field(name="/ask question [source] [since]", inline=False,
+                    value="The sentence that answers, then the passages around it. `source` "
+                          "keeps one outlet; `since` is a date (2018-11-01) or an age (7d).")
+    embed.add_field(name="/search query", inline=False,
+                    value="A compact list of matching articles, looser than /ask.")
+    embed.add_field(name="/source article", inline=False,
+                    value="One article's details and link; start typing its title.")
+    return embed
+
+
+def embeds_length(embeds: Sequence[discord.Embed]) -> int:
+    return sum(len(e) for e in embeds)
+
+
+def fit_message(embeds: list[discord.Embed]) -> list[discord.Embed]:
+    """Drop trailing passage embeds until the message is within 6000 characters."""
+    while len(embeds) > 1 and embeds_length(embeds) > MESSAGE_EMBEDS_MAX:
+        embeds.pop()
+    return embeds

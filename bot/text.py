@@ -1,0 +1,85 @@
+"""Making quoted news text safe and short enough for Discord.
+
+News text is quoted, never interpreted: markdown characters and mentions in it are
+escaped, and text is trimmed at sentence or word boundaries before it is formatted,
+so a cut never falls inside markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+ELLIPSIS = "…"
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s")
+
+
+def escape(text: str) -> str:
+    """Quoted text as plain text: no markdown, no mentions, no masked links."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def cut_end(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a sentence, else a word, boundary."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:max(limit, 0)]
+    room = text[:limit - len(ELLIPSIS)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(room + " ")]
+    if ends and ends[-1] >= len(room) * 0.6:
+        return room[:ends[-1]].rstrip()  # whole sentences need no ellipsis
+    cut = room.rsplit(None, 1)[0] if " " in room.strip() else room
+    return cut.rstrip(" ,;:—–-") + ELLIPSIS
+
+
+def cut_start(text: str, limit: int) -> str:
+    """The end of `text`, at most `limit` characters, starting at a sentence or word."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ""
+    room = text[len(text) - (limit - len(ELLIPSIS)):]
+    match = _SENTENCE_END.search(room)
+    if match and match.end() <= len(room) * 0.4:
+        return room[match.end():].lstrip()
+    parts = room.split(None, 1)
+    return ELLIPSIS + (parts[1] if len(parts) == 2 else room).lstrip()
+
+
+def safe_cut(text: str, limit: int) -> str:
+    """Escaped text of at most `limit` characters, cut before escaping."""
+    escaped = escape(text)
+    raw_limit = limit
+    while len(escaped) > limit and raw_limit > 0:
+        raw_limit -= max(len(escaped) - limit, 1)
+        escaped = escape(cut_end(text, raw_limit))
+    return escaped
+
+
+def _safe_cut_start(text: str, limit: int) -> str:
+    escaped = escape(text)
+    raw_limit = limit
+    while len(escaped) > limit and raw_limit > 0:
+        raw_limit -= max(len(escaped) - limit, 1)
+        escaped = escape(cut_start(text, raw_limit))
+    return escaped
+
+
+def quote(passage: str, answer_start: int, answer_end: int, limit: int) -> str:
+    """A block quote of `passage` with the answer sentence in bold, at most `limit`
+    characters, trimmed around the answer; one quoted line per paragraph."""
+    def lines(text: str) -> str:
+        return text.replace("\n\n", "\n").replace("\n", "\n> ")
+
+    answer_text = passage[answer_start:answer_end]
+    before_text = passage[:answer_start]
+    after_text = passage[answer_end:]
+    budget = limit - len("> ") - len("****")
+    answer = lines(safe_cut(answer_text, budget))
+    left = budget - len(answer)
+    after = lines(safe_cut(after_text, max(left - min(left // 2, len(escape(before_text))), 0)))
+    before = lines(_safe_cut_start(before_text, max(left - len(after), 0)))
+    # A trimmed side may lose its paragraph break; keep the bold run on its own words.
+    return f"> {before}**{answer}**{after}".rstrip()
