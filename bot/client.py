@@ -86,6 +86,16 @@ class NewsdeskBot(commands.Bot):
             return count
         return len(await self.tree.sync())
 
+    async def on_command_error(self, context: commands.Context,
+                               exception: commands.CommandError) -> None:
+        # A mention that is a question, not a command, is not an error: the
+        # questions cog answers it.
+        if isinstance(exception, commands.CommandNotFound):
+            return
+        if context.cog is not None and context.cog.has_error_handler():
+            return  # handled (and logged if unexpected) by the cog
+        log.error("command %s failed", context.command, exc_info=exception)
+
     async def close(self) -> None:
         await super().close()
         if self.archive is not None:

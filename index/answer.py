@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 
-def sentence_score(question_terms: set[str], sentence_terms: Sequence[str],
+def sentence_score(question_terms: Sequence[str], sentence_terms: Sequence[str],
                    idf: Callable[[str], float]) -> float:
-    return sum(idf(term) for term in question_terms.intersection(sentence_terms))
+    """Sum of the weights of the distinct question terms the sentence contains, added in
+    question order so that equal sets give bit-identical scores (and ties stay ties)."""
+    present = set(sentence_terms)
+    return sum(idf(term) for term in dict.fromkeys(question_terms) if term in present)
 
 
-def best_sentence(question_terms: set[str], sentences: Sequence[Sequence[str]],
+def best_sentence(question_terms: Sequence[str], sentences: Sequence[Sequence[str]],
                   idf: Callable[[str], float]) -> int:
     """Index of the best sentence among `sentences` (each given as its index terms)."""
     best, best_score = 0, float("-inf")

@@ -38,7 +38,9 @@ def build_article(raw: RawRecord) -> tuple[Article, Sentences] | Rejection:
     """
     fields = {str(k).strip().lower(): v for k, v in raw.fields.items()}
     got = {name: _first(fields, keys) for name, keys in _ALIASES.items()}
-    reject = lambda reason: Rejection(raw.origin, reason)  # noqa: E731
+
+    def reject(reason: str) -> Rejection:
+        return Rejection(raw.origin, reason)
 
     text = got["text"]
     if not isinstance(text, str) or not text.strip():

@@ -132,7 +132,7 @@ class Searcher:
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
         articles = self._store.articles(ids)
         sentences = self._store.sentence_spans(ids)
-        question_terms = set(query.known_terms)
+        question_terms = query.known_terms
         hits = []
         for p, article_id in zip(chosen, ids, strict=True):
             article = articles[article_id]

@@ -27,6 +27,7 @@ from ..text import escape
 from ..views import ResultsView
 
 if TYPE_CHECKING:
+
     from ..client import NewsdeskBot
 
 log = logging.getLogger("newsdesk.bot.questions")
