@@ -16,19 +16,16 @@ from datetime import date
 from pathlib import Path
 
 from .analyzer import Analyzer
-from .bm25 import Bm25Params
 from .config import IndexSettings
 from .indexer import build_index
 from .ingest import IngestReport, ingest
 from .passages import make_passages
 from .progress import Progress, Silent
+from .ranking import Ranking
 from .records import Article, Hit, Passage
-from .search import MIN_COVERAGE, Query, Searcher
+from .search import Query, Searcher
 from .snapshot import current_snapshot_folder, load_snapshot
 from .store import Store
-
-# BM25 parameters; see README, Evaluation, for the figures behind them.
-DEFAULT_BM25 = Bm25Params(k1=0.9, b=0.4)
 
 
 class NoIndexError(Exception):
@@ -60,9 +57,9 @@ def bundled_seeds() -> Path:
 
 
 class Archive:
-    def __init__(self, settings: IndexSettings, params: Bm25Params = DEFAULT_BM25) -> None:
+    def __init__(self, settings: IndexSettings, ranking: Ranking | None = None) -> None:
         self.settings = settings
-        self.params = params
+        self.ranking = ranking or Ranking()
         self.store = Store(settings.data_dir / "newsdesk.sqlite3")
         self.index_root = settings.data_dir / "index"
         self.analyzer = Analyzer()
@@ -88,7 +85,7 @@ class Archive:
         """Build a fresh index from the store and switch to it atomically."""
         progress = progress or Silent()
         self._apply_passage_window(progress)
-        return build_index(self.store, self.index_root, self.analyzer, self.params, progress)
+        return build_index(self.store, self.index_root, self.analyzer, self.ranking, progress)
 
     def ensure_searchable(self, progress: Progress | None = None) -> str | None:
         """Make sure there is an index to search: an empty archive gets the bundled seed
@@ -132,7 +129,7 @@ class Archive:
 
     def search(self, question: str, k: int = 5, source: str | None = None,
                since: date | None = None, until: date | None = None,
-               min_coverage: float = MIN_COVERAGE) -> list[Hit]:
+               min_coverage: float | None = None) -> list[Hit]:
         """The best `k` passages for `question`; see `Searcher.search`."""
         return self.searcher().search(question, k, source=source, since=since, until=until,
                                       min_coverage=min_coverage)
@@ -157,7 +154,7 @@ class Archive:
                 self._searcher = None
             elif self._searcher is None or self._searcher.snapshot.folder != folder:
                 snapshot = load_snapshot(self.index_root)
-                self._searcher = (Searcher(snapshot, self.store, self.analyzer)
+                self._searcher = (Searcher(snapshot, self.store, self.analyzer, self.ranking)
                                   if snapshot else None)
             return self._searcher
 

@@ -123,15 +123,17 @@ class Bm25:
         return self._post_docs[self._offsets[tid]:self._offsets[tid + 1]]
 
     def term_weight(self, term: str) -> float | None:
-        """How informative `term` is, always positive: Lucene's log(1 + (N - df + .5) / (df + .5)).
+        """How informative `term` is (None if no document has it); see `term_weight_for_df`."""
+        df = self.document_frequency(term)
+        return self.term_weight_for_df(df) if df else None
+
+    def term_weight_for_df(self, df: int) -> float:
+        """Lucene's IDF, log(1 + (N - df + .5) / (df + .5)): always positive.
 
         Okapi's IDF (used for scoring) goes negative for terms in over half the
         documents and degenerates on small archives; weighing coverage and answer
         sentences needs a measure that does not.
         """
-        df = self.document_frequency(term)
-        if not df:
-            return None
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     # Persistence -----------------------------------------------------------------

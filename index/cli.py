@@ -13,11 +13,12 @@ from pathlib import Path
 from rich.console import Console
 
 from . import console as show
-from .archive import DEFAULT_BM25, Archive, NoIndexError
+from .archive import Archive, NoIndexError
 from .config import ConfigError, load_config
 from .dates import parse_day
 from .evaluate import EvalDataError, evaluate
 from .indexer import EmptyStoreError
+from .ranking import Ranking
 from .search import LOOSE_COVERAGE
 
 USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
@@ -196,7 +197,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
     settings = load_config(args.config).index
     with show.RichProgress(err) as progress:
         result = evaluate(args.data_dir, progress, window=settings.passage_window,
-                          stride=settings.passage_stride, params=DEFAULT_BM25)
+                          stride=settings.passage_stride, ranking=Ranking())
     if args.json:
         print(json.dumps(result.metrics))
     else:

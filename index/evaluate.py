@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive
-from .bm25 import Bm25Params
 from .config import IndexSettings
 from .progress import Progress
+from .ranking import Ranking
 from .records import Hit
 
 
@@ -91,13 +91,13 @@ def score_question(question: Question, hits: list[Hit]) -> QuestionResult:
 
 
 def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
-             params: Bm25Params) -> EvalResult:
+             ranking: Ranking) -> EvalResult:
     articles = data_dir / "articles.jsonl"
     if not articles.is_file():
         raise EvalDataError(f"{articles}: no such file")
     questions = load_questions(data_dir / "questions.jsonl")
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        archive = Archive(IndexSettings(Path(tmp), window, stride), params)
+        archive = Archive(IndexSettings(Path(tmp), window, stride), ranking)
         try:
             report = archive.add([articles], progress)
             if report.rejected:
@@ -118,9 +118,8 @@ def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
 
 def _passage_words(archive: Archive) -> list[int]:
     """Words (split on white space) per passage: what a reader has to read."""
-    return [len(text[start:end].split())
-            for _id, _source, _date, text, spans in archive.store.iter_index_rows()
-            for start, end in spans]
+    return [len(row.text[start:end].split())
+            for row in archive.store.iter_index_rows() for start, end in row.passages]
 
 
 def _metrics(results: list[QuestionResult], latencies: list[float],

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .analyzer import Analyzer
-from .bm25 import Bm25, Bm25Params
+from .bm25 import Bm25
 from .progress import Progress
+from .ranking import Ranking
 from .snapshot import write_snapshot
 from .store import Store
 
@@ -17,9 +18,10 @@ class EmptyStoreError(Exception):
     """There are no passages to index."""
 
 
-def build_index(store: Store, root: Path, analyzer: Analyzer, params: Bm25Params,
+def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
                 progress: Progress) -> Path:
-    """Index every stored passage into a new snapshot under `root` and make it current."""
+    """Index every stored passage, and every article whole, into a new snapshot under
+    `root`, and make it current."""
     revision = store.revision()
     counts = store.counts()
     if not counts["passages"]:
@@ -29,26 +31,34 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, params: Bm25Params
     article_ids: list[str] = []
     sources: list[str] = []
     published: list[str | None] = []
+    article_terms: list[list[str]] = []
     passage_article: list[int] = []
     spans: list[tuple[int, int]] = []
 
-    def documents() -> Iterator[list[str]]:
-        for number, (article_id, source, date, text, passage_spans) in enumerate(
-                store.iter_index_rows()):
-            article_ids.append(article_id)
-            sources.append(source)
-            published.append(date)
-            for start, end in passage_spans:
+    def passage_documents() -> Iterator[list[str]]:
+        # Each sentence is analysed once; a passage's terms are its sentences' terms
+        # (passages start and end on sentence boundaries), an article's are all of them.
+        for number, row in enumerate(store.iter_index_rows()):
+            article_ids.append(row.article_id)
+            sources.append(row.source)
+            published.append(row.published)
+            per_sentence = [(s, analyzer.terms(row.text[s:e])) for s, e in row.sentences]
+            article_terms.append([t for _, terms in per_sentence for t in terms])
+            for start, end in row.passages:
                 passage_article.append(number)
                 spans.append((start, end))
-                yield analyzer.terms(text[start:end])
+                yield [t for s, terms in per_sentence if start <= s < end for t in terms]
                 progress.advance()
 
-    passages = Bm25.build(documents(), params)
+    passages = Bm25.build(passage_documents(), ranking.passage_params)
+    progress.stage("Indexing articles", 1)
+    articles = Bm25.build(article_terms, ranking.article_params)
+    progress.advance()
     progress.stage("Writing the index", 1)
     folder = write_snapshot(
-        root, passages=passages, article_ids=article_ids, passage_article=passage_article,
-        passage_spans=spans, article_sources=sources, article_published=published,
+        root, passages=passages, articles=articles, article_ids=article_ids,
+        passage_article=passage_article, passage_spans=spans, article_sources=sources,
+        article_published=published,
         meta={"store_revision": revision, "articles": len(article_ids),
               "passages": len(spans), "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
     )

@@ -11,15 +11,13 @@ from .analyzer import Analyzer
 from .answer import best_sentence
 from .bm25 import top_k
 from .question import search_text
+from .ranking import Ranking
 from .records import Hit
 from .snapshot import Snapshot, day_number
 from .store import Store
 
-# A passage is shown only if it holds at least this share of the question's IDF mass:
-# passages that match only a question's common words are noise, and "nothing found"
-# is the honest answer. Chosen on ../shared/newsqa-dev (see README, Evaluation).
-MIN_COVERAGE = 0.4
-# `search` lists looser matches: any passage with a real share of the question's words.
+# `search` lists looser matches than `ask` (Ranking.min_coverage): any passage with a
+# real share of the question's words.
 LOOSE_COVERAGE = 0.15
 # How many top passages to look through to collect k that do not overlap.
 _CANDIDATES_PER_HIT = 8
@@ -37,11 +35,15 @@ class Query:
 class Searcher:
     """Searches one snapshot. Thread-safe: it holds no mutable state after construction."""
 
-    def __init__(self, snapshot: Snapshot, store: Store, analyzer: Analyzer) -> None:
+    def __init__(self, snapshot: Snapshot, store: Store, analyzer: Analyzer,
+                 ranking: Ranking) -> None:
         self.snapshot = snapshot
+        self.ranking = ranking
         self._store = store
         self._analyzer = analyzer
         self._bm25 = snapshot.passages
+        self._passage_article = np.asarray(snapshot.passage_article)
+        self._lead = snapshot.passage_first
         self._source_no = {s.casefold(): i for i, s in enumerate(snapshot.sources)}
 
     def parse(self, question: str) -> Query:
@@ -50,14 +52,17 @@ class Searcher:
 
     def search(self, question: str, k: int = 5, source: str | None = None,
                since: date | None = None, until: date | None = None,
-               min_coverage: float = MIN_COVERAGE) -> list[Hit]:
+               min_coverage: float | None = None) -> list[Hit]:
         """The top `k` distinct passages for `question`, best first; [] when none is relevant.
 
         `source` keeps only articles from that outlet (case-insensitive); `since` and
         `until` keep only articles published in that date range (inclusive), which
         leaves out undated articles. `min_coverage` is the share of the question's
-        weight a passage must match to count as relevant (LOOSE_COVERAGE for listings).
+        weight a passage must match to count as relevant (default: the ranking's; use
+        LOOSE_COVERAGE for listings).
         """
+        if min_coverage is None:
+            min_coverage = self.ranking.min_coverage
         query = self.parse(question)
         if not query.known_terms or k < 1:
             return []
@@ -66,19 +71,29 @@ class Searcher:
         if allowed is not None:
             coverage[~allowed] = 0.0
         chosen = self._top_distinct(query, scores, coverage, k, min_coverage)
+        if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
+            return []  # only weak matches: saying "nothing found" is the honest answer
         return self._hits(query, chosen, scores)
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 scores, and each passage's share of the question's IDF mass."""
+        """Passage scores, and each passage's share of the question's term weight.
+
+        A passage scores its BM25, plus `article_weight` times its article's BM25 as a
+        whole document, times `lead_boost` if it opens its article.
+        """
+        ranking = self.ranking
         scores = self._bm25.scores(query.terms)
+        if ranking.article_weight:
+            whole = self.snapshot.articles.scores(query.terms)
+            scores += ranking.article_weight * whole[self._passage_article]
+        if ranking.lead_boost != 1.0:
+            scores[self._lead] *= ranking.lead_boost
         coverage = np.zeros(self._bm25.size)
         unique = list(dict.fromkeys(query.terms))
         weights = [self._bm25.term_weight(t) for t in unique]
-        # A word the archive never saw counts as much as the question's average known
-        # word: on a small archive an unknown word is not evidence of great importance,
-        # but a question made mostly of unknown words has no relevant passage.
-        known = [w for w in weights if w is not None]
-        unknown = sum(known) / len(known)
+        # A word the archive never saw weighs as much as its rarest words: asked about
+        # something the archive does not mention, it has no relevant passage.
+        unknown = self._bm25.term_weight_for_df(1)
         total = sum(unknown if w is None else w for w in weights)
         for term, weight in zip(unique, weights, strict=True):
             if weight is not None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .bm25 import Bm25
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: adds the whole-article BM25 index
 POINTER = "CURRENT"
 UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -36,6 +36,7 @@ class Snapshot:
 
     folder: Path
     passages: Bm25
+    articles: Bm25  # document i is article i
     article_ids: list[str]
     passage_article: np.ndarray
     passage_start: np.ndarray
@@ -46,6 +47,14 @@ class Snapshot:
     meta: dict[str, object]
 
     @property
+    def passage_first(self) -> np.ndarray:
+        """True for the first passage of each article (the lead)."""
+        owner = np.asarray(self.passage_article)
+        first = np.ones(len(owner), dtype=bool)
+        first[1:] = owner[1:] != owner[:-1]
+        return first
+
+    @property
     def store_revision(self) -> int:
         return int(self.meta["store_revision"])
 
@@ -54,7 +63,7 @@ def day_number(iso: str) -> int:
     return date.fromisoformat(iso[:10]).toordinal() - _EPOCH
 
 
-def write_snapshot(root: Path, *, passages: Bm25, article_ids: list[str],
+def write_snapshot(root: Path, *, passages: Bm25, articles: Bm25, article_ids: list[str],
                    passage_article: list[int], passage_spans: list[tuple[int, int]],
                    article_sources: list[str], article_published: list[str | None],
                    meta: dict[str, object]) -> Path:
@@ -77,6 +86,7 @@ def write_snapshot(root: Path, *, passages: Bm25, article_ids: list[str],
             [UNDATED if p is None else day_number(p) for p in article_published], dtype=np.int32),
     }
     passages.save(tmp, "passages")
+    articles.save(tmp, "articles")
     for name_, array in arrays.items():
         np.save(tmp / f"{name_}.npy", array)
     (tmp / "article_ids.txt").write_text("\n".join(article_ids), encoding="utf-8")
@@ -121,6 +131,7 @@ def load_snapshot(root: Path) -> Snapshot | None:
     return Snapshot(
         folder=folder,
         passages=Bm25.load(folder, "passages"),
+        articles=Bm25.load(folder, "articles"),
         article_ids=ids_text.split("\n") if ids_text else [],
         passage_article=array("passage_article"),
         passage_start=array("passage_start"),

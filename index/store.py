@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .records import Article, Passage
 
@@ -38,6 +39,15 @@ CREATE TABLE IF NOT EXISTS passages (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+class IndexRow(NamedTuple):
+    article_id: str
+    source: str
+    published: str | None
+    text: str
+    sentences: list[tuple[int, int]]
+    passages: list[tuple[int, int]]
+
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credits, text, origin"
 
@@ -159,17 +169,20 @@ class Store:
         for article_id, text, sentences in rows:
             yield article_id, text, [tuple(s) for s in json.loads(sentences)]
 
-    def iter_index_rows(self) -> Iterator[tuple[str, str, str | None, str, list[tuple[int, int]]]]:
-        """(id, source, published, text, passage spans) per article, for building the index."""
+    def iter_index_rows(self) -> Iterator[IndexRow]:
+        """Every article with its sentence and passage spans, for building the index."""
         with self._lock:
             articles = self._db.execute(
-                "SELECT id, source, published, text FROM articles ORDER BY rowid").fetchall()
+                "SELECT id, source, published, text, sentences FROM articles ORDER BY rowid"
+            ).fetchall()
             spans: dict[str, list[tuple[int, int]]] = {}
             for article_id, start, end in self._db.execute(
                     "SELECT article_id, start, end FROM passages ORDER BY article_id, seq"):
                 spans.setdefault(article_id, []).append((start, end))
-        for article_id, source, published, text in articles:
-            yield article_id, source, published, text, spans.get(article_id, [])
+        for article_id, source, published, text, sentences in articles:
+            yield IndexRow(article_id, source, published, text,
+                           [tuple(s) for s in json.loads(sentences)],
+                           spans.get(article_id, []))
 
     def titles_matching(self, text: str, limit: int) -> list[tuple[str, str, str]]:
         """(id, title, source) of articles whose title or id contains `text`, newest first."""
