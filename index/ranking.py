@@ -29,6 +29,15 @@ class Ranking:
     # reaches `min_coverage` may be listed.
     answer_coverage: float = 0.3
     min_coverage: float = 0.2
+    # Answer sentences (see answer.py): chosen among the sentences of the top
+    # `answer_passages` passages, a passage's best discounted by `answer_rank_decay`
+    # per rank below the first.
+    answer_passages: int = 3
+    answer_rank_decay: float = 0.9
+    answer_kind_bonus: float = 0.2
+    answer_position_prior: float = 0.2
+    answer_neighbour_weight: float = 0.1
+    answer_min_terms: int = 4
 
     @property
     def passage_params(self) -> Bm25Params:
@@ -48,7 +57,8 @@ class Ranking:
     def parse(cls, spec: str) -> Ranking:
         """Defaults overridden by "key=value,…"; "defaults" (or "") for none."""
         known = {f.name for f in fields(cls)}
-        changes: dict[str, float] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        changes: dict[str, float | int] = {}
         for part in filter(None, (p.strip() for p in spec.split(","))):
             if part == "defaults":
                 continue
@@ -58,7 +68,7 @@ class Ranking:
                 raise ValueError(f"unknown ranking setting {part!r} "
                                  f"(known: {', '.join(sorted(known))})")
             try:
-                changes[key] = float(value)
+                changes[key] = int(value) if types[key] in (int, "int") else float(value)
             except ValueError:
                 raise ValueError(f"{key} must be a number, got {value!r}") from None
         return replace(cls(), **changes)

@@ -8,12 +8,13 @@ from datetime import date
 import numpy as np
 
 from .analyzer import Analyzer
-from .answer import best_sentence
+from .answer import Candidate, best_index, score_sentences
 from .bm25 import top_k
 from .question import search_text
 from .ranking import Ranking
 from .records import Hit
 from .snapshot import Snapshot, day_number
+from .spelling import correct
 from .store import Store
 
 # `search` lists looser matches than `ask` (Ranking.min_coverage): any passage with a
@@ -28,8 +29,9 @@ class Query:
     """A question as the index sees it."""
 
     text: str
-    terms: list[str]
-    known_terms: list[str]  # the terms that occur in the archive
+    terms: list[str]  # as typed (analysed)
+    known_terms: list[str]  # as searched: terms the archive knows, misspellings corrected
+    corrections: dict[str, str]  # typed term -> the known term searched instead
 
 
 class Searcher:
@@ -48,7 +50,15 @@ class Searcher:
 
     def parse(self, question: str) -> Query:
         terms = self._analyzer.terms(search_text(question))
-        return Query(question, terms, [t for t in terms if t in self._bm25.vocabulary])
+        vocabulary = self._bm25.vocabulary
+        corrections = {}
+        for term in dict.fromkeys(terms):
+            if term not in vocabulary:
+                fixed = correct(term, self._bm25.document_frequency)
+                if fixed is not None:
+                    corrections[term] = fixed
+        searched = [corrections.get(t, t) for t in terms]
+        return Query(question, terms, [t for t in searched if t in vocabulary], corrections)
 
     def search(self, question: str, k: int = 5, source: str | None = None,
                since: date | None = None, until: date | None = None,
@@ -82,14 +92,14 @@ class Searcher:
         whole document, times `lead_boost` if it opens its article.
         """
         ranking = self.ranking
-        scores = self._bm25.scores(query.terms)
+        scores = self._bm25.scores(query.known_terms)
         if ranking.article_weight:
-            whole = self.snapshot.articles.scores(query.terms)
+            whole = self.snapshot.articles.scores(query.known_terms)
             scores += ranking.article_weight * whole[self._passage_article]
         if ranking.lead_boost != 1.0:
             scores[self._lead] *= ranking.lead_boost
         coverage = np.zeros(self._bm25.size)
-        unique = list(dict.fromkeys(query.terms))
+        unique = list(dict.fromkeys(query.corrections.get(t, t) for t in query.terms))
         weights = [self._bm25.term_weight(t) for t in unique]
         # A word the archive never saw weighs as much as its rarest words: asked about
         # something the archive does not mention, it has no relevant passage.
@@ -143,23 +153,29 @@ class Searcher:
         return chosen
 
     def _hits(self, query: Query, chosen: list[int], scores: np.ndarray) -> list[Hit]:
+        """Hits for the chosen passages, each with its best sentence; the hit whose
+        sentence best answers the question (see answer.py) comes first."""
         snap = self.snapshot
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
         articles = self._store.articles(ids)
         sentences = self._store.sentence_spans(ids)
-        question_terms = query.known_terms
-        hits = []
-        for p, article_id in zip(chosen, ids, strict=True):
+        ranking = self.ranking
+        hits: list[Hit] = []
+        answer_scores: list[float] = []
+        for rank, (p, article_id) in enumerate(zip(chosen, ids, strict=True)):
             article = articles[article_id]
             start, end = int(snap.passage_start[p]), int(snap.passage_end[p])
-            spans = [(s, e) for s, e in sentences[article_id] if start <= s and e <= end]
-            spans = spans or [(start, end)]
-            best = best_sentence(
-                question_terms,
-                [self._analyzer.terms(article.text[s:e]) for s, e in spans],
-                lambda t: self._bm25.term_weight(t) or 0.0,
-            )
-            s_start, s_end = spans[best]
+            spans = [(i, s, e) for i, (s, e) in enumerate(sentences[article_id])
+                     if start <= s and e <= end] or [(0, start, end)]
+            candidates = [Candidate(article.text[s:e], self._analyzer.terms(article.text[s:e]), i)
+                          for i, s, e in spans]
+            sentence_scores = score_sentences(
+                query.text, query.known_terms, candidates,
+                lambda t: self._bm25.term_weight(t) or 0.0, ranking)
+            best = best_index(sentence_scores)
+            _, s_start, s_end = spans[best]
+            if rank < ranking.answer_passages:
+                answer_scores.append(sentence_scores[best] * ranking.answer_rank_decay ** rank)
             hits.append(Hit(
                 article_id=article.id, title=article.title, source=article.source,
                 url=article.url, published=article.published,
@@ -167,4 +183,7 @@ class Searcher:
                 score=float(scores[p]), passage_start=start, passage_end=end,
                 sentence_start=s_start, sentence_end=s_end, authors=article.authors,
             ))
+        if answer_scores:
+            answering = best_index(answer_scores)
+            hits.insert(0, hits.pop(answering))
         return hits
