@@ -16,9 +16,8 @@ from . import console as show
 from .archive import Archive, NoIndexError
 from .config import ConfigError, load_config
 from .dates import parse_day
-from .evaluate import EvalDataError, evaluate
+from .evaluate import EvalConfig, EvalDataError, compare, evaluate
 from .indexer import EmptyStoreError
-from .ranking import Ranking
 from .search import LOOSE_COVERAGE
 
 USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
@@ -91,6 +90,9 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     ev.add_argument("data_dir", type=Path, metavar="DATA_DIR",
                     help="folder with articles.jsonl and questions.jsonl")
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ev.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                    help='compare two configurations question by question; each is '
+                         '"defaults" or settings such as "window=4,stride=2,lead_boost=1.3"')
 
     for command_ in extra:
         command_.configure(command(command_.name, command_.help))
@@ -195,13 +197,33 @@ def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
     settings = load_config(args.config).index
-    with show.RichProgress(err) as progress:
-        result = evaluate(args.data_dir, progress, window=settings.passage_window,
-                          stride=settings.passage_stride, ranking=Ranking())
+    specs = args.compare or ["defaults"]
+    try:
+        configs = [EvalConfig.parse(spec, settings.passage_window, settings.passage_stride)
+                   for spec in specs]
+    except ValueError as exc:
+        raise EvalDataError(f"--compare: {exc}") from None
+    results = []
+    for config in configs:
+        with show.RichProgress(err) as progress:
+            results.append(evaluate(args.data_dir, progress, window=config.window,
+                                    stride=config.stride, ranking=config.ranking))
+    if len(results) == 1:
+        if args.json:
+            print(json.dumps(results[0].metrics))
+        else:
+            show.render_eval(out, results[0].metrics)
+        return 0
+    comparison = compare(*results)
     if args.json:
-        print(json.dumps(result.metrics))
+        print(json.dumps({"A": {"config": configs[0].spec, **results[0].metrics},
+                          "B": {"config": configs[1].spec, **results[1].metrics},
+                          "A_better": [q.id for q, _, _ in comparison.better_a],
+                          "B_better": [q.id for q, _, _ in comparison.better_b],
+                          "sentence_A_only": [q.id for q in comparison.sentence_a_only],
+                          "sentence_B_only": [q.id for q in comparison.sentence_b_only]}))
     else:
-        show.render_eval(out, result.metrics)
+        show.render_comparison(out, [c.spec for c in configs], results, comparison)
     return 0
 
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .archive import ArchiveStats
+from .evaluate import Comparison, EvalResult
 from .ingest import IngestReport
 from .records import Hit
 from .search import Query
@@ -166,13 +167,49 @@ def render_stats(console: Console, stats: ArchiveStats) -> None:
     console.print(table)
 
 
+def _figure(key: str, value: float) -> str:
+    if key == "questions":
+        return f"{value:.0f}"
+    if key == "avg_passage_words":
+        return f"{value:.1f}"
+    return f"{value:.2f} ms" if key.endswith("_ms") else f"{value:.3f}"
+
+
 def render_eval(console: Console, metrics: dict[str, float]) -> None:
     table = Table(title="Retrieval quality", title_justify="left")
     table.add_column("Measure")
     table.add_column("Value", justify="right")
     for key, value in metrics.items():
-        shown = f"{value:.0f}" if key == "questions" else (
-            f"{value:.1f}" if key in ("avg_passage_words",) else
-            f"{value:.2f} ms" if key.endswith("_ms") else f"{value:.3f}")
-        table.add_row(key, shown)
+        table.add_row(key, _figure(key, value))
     console.print(table)
+
+
+def render_comparison(console: Console, specs: list[str], results: list[EvalResult],
+                      comparison: Comparison) -> None:
+    a, b = results
+    table = Table(title="Retrieval quality, A against B", title_justify="left")
+    table.add_column("Measure")
+    table.add_column(f"A: {specs[0]}", justify="right")
+    table.add_column(f"B: {specs[1]}", justify="right")
+    table.add_column("B − A", justify="right")
+    for key, value in a.metrics.items():
+        other = b.metrics[key]
+        delta = other - value
+        style = "green" if delta > 0 else "red" if delta < 0 else "dim"
+        if key.endswith("_ms") or key == "avg_passage_words":
+            style = "dim"
+        table.add_row(key, _figure(key, value), _figure(key, other),
+                      Text(f"{delta:+.3f}" if key != "questions" else "", style=style))
+    console.print(table)
+    console.print(f"First answering passage ranked higher: [bold]A on "
+                  f"{len(comparison.better_a)}[/], [bold]B on {len(comparison.better_b)}[/] "
+                  f"of {len(a.per_question)} questions. Answer sentence right: A only "
+                  f"{len(comparison.sentence_a_only)}, B only {len(comparison.sentence_b_only)}.")
+    for label, rows in (("A", comparison.better_a), ("B", comparison.better_b)):
+        for question, ra, rb in rows:
+            console.print(f"  {label} better: {question.id}  A {_rank(ra.rank)} · B "
+                          f"{_rank(rb.rank)}  [dim]{question.text}[/]", highlight=False)
+
+
+def _rank(rank: int | None) -> str:
+    return f"#{rank}" if rank else "—"

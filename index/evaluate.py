@@ -51,6 +51,65 @@ class QuestionResult:
 class EvalResult:
     metrics: dict[str, float]
     per_question: list[QuestionResult] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """What is evaluated: passage windows and ranking, from a spec such as
+    "window=4,stride=2,lead_boost=1.3" (unnamed settings keep their defaults)."""
+
+    window: int
+    stride: int
+    ranking: Ranking
+    spec: str
+
+    @classmethod
+    def parse(cls, spec: str, window: int, stride: int) -> EvalConfig:
+        rest = []
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            key, _, value = part.partition("=")
+            if key.strip() in ("window", "stride"):
+                try:
+                    number = int(value)
+                except ValueError:
+                    raise ValueError(f"{key.strip()} must be a whole number") from None
+                if key.strip() == "window":
+                    window = number
+                else:
+                    stride = number
+            else:
+                rest.append(part)
+        return cls(window, stride, Ranking.parse(",".join(rest)), spec or "defaults")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Per-question differences between two evaluations of the same questions."""
+
+    better_a: list[tuple[Question, QuestionResult, QuestionResult]]
+    better_b: list[tuple[Question, QuestionResult, QuestionResult]]
+    sentence_a_only: list[Question]
+    sentence_b_only: list[Question]
+
+
+def compare(a: EvalResult, b: EvalResult) -> Comparison:
+    """Which questions each configuration answers better (by the rank of the first
+    answering passage, missing counting as worst), and whose answer sentence is right."""
+    def rank(r: QuestionResult) -> int:
+        return r.rank if r.rank is not None else 99
+
+    better_a, better_b, sent_a, sent_b = [], [], [], []
+    for question, ra, rb in zip(a.questions, a.per_question, b.per_question, strict=True):
+        if rank(ra) < rank(rb):
+            better_a.append((question, ra, rb))
+        elif rank(rb) < rank(ra):
+            better_b.append((question, ra, rb))
+        if ra.sentence_ok and not rb.sentence_ok:
+            sent_a.append(question)
+        elif rb.sentence_ok and not ra.sentence_ok:
+            sent_b.append(question)
+    return Comparison(better_a, better_b, sent_a, sent_b)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -92,6 +151,7 @@ def score_question(question: Question, hits: list[Hit]) -> QuestionResult:
 
 def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
              ranking: Ranking) -> EvalResult:
+    """Index `data_dir`'s articles in a throw-away archive and score every question."""
     articles = data_dir / "articles.jsonl"
     if not articles.is_file():
         raise EvalDataError(f"{articles}: no such file")
@@ -113,7 +173,7 @@ def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
             words = _passage_words(archive)
         finally:
             archive.close()
-    return EvalResult(_metrics(results, latencies, words), results)
+    return EvalResult(_metrics(results, latencies, words), results, questions)
 
 
 def _passage_words(archive: Archive) -> list[int]:

@@ -64,3 +64,31 @@ def test_eval_json_from_the_console(tmp_path: Path, capsys):
     from index.cli import main
     assert main(["eval", "--json", str(make_dataset(tmp_path))]) == 0
     assert json.loads(capsys.readouterr().out)["questions"] == 3
+
+
+def test_compare_reports_both_configurations_and_per_question_changes(tmp_path: Path, capsys):
+    from index.cli import main
+    data = make_dataset(tmp_path)
+    assert main(["eval", "--json", str(data), "--compare", "defaults",
+                 "window=2,stride=2,answer_coverage=0.99"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["A"]["config"] == "defaults"
+    assert report["B"]["config"] == "window=2,stride=2,answer_coverage=0.99"
+    assert report["A"]["R@1"] > report["B"]["R@1"]  # B's gate refuses to answer
+    # q2 uses a word ("came") no article has: under the 0.99 gate B does not answer it.
+    assert report["A_better"] == ["q2"] and report["B_better"] == []
+
+
+def test_a_bad_compare_setting_is_a_one_line_error(tmp_path: Path, capsys):
+    from index.cli import main
+    assert main(["eval", str(make_dataset(tmp_path)), "--compare", "defaults", "k2=3"]) == 2
+    assert "unknown ranking setting 'k2=3'" in capsys.readouterr().err
+
+
+def test_ranking_specs_override_defaults_by_name():
+    ranking = Ranking.parse("lead_boost=1.5,answer_passages=2")
+    assert ranking.lead_boost == 1.5 and ranking.answer_passages == 2
+    assert ranking.describe() == "lead_boost=1.5,answer_passages=2"
+    assert Ranking.parse("defaults") == Ranking()
+    with pytest.raises(ValueError, match="must be a number"):
+        Ranking.parse("lead_boost=high")
