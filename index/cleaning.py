@@ -35,12 +35,16 @@ _ANYWHERE_CLUTTER = re.compile(
     re.IGNORECASE,
 )
 
-# "BEIRUT —", "WASHINGTON (AP) —", "CAIRO, Egypt (Reuters) --", "(CNN) --".
+# "BEIRUT —", "WASHINGTON (AP) —", "CAIRO, Egypt (Reuters) --", "(CNN) --",
+# "Seoul, South Korea (CNN) --".
 _DATELINE = re.compile(
     r"^(?P<dateline>"
     r"(?:[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3}(?:, [A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})?"
     r"(?: \([A-Z][\w&.' -]{0,30}\))?)"
     r"|\([A-Z][\w&.' -]{0,30}\)"
+    # "Seoul, South Korea (CNN) --": a place in mixed case needs the outlet to follow.
+    r"|[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}(?:, [A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})?"
+    r" \([A-Z][\w&.' -]{0,30}\)"
     r") ?(?:—|–|--|-) ?(?=\S)"
 )
 

@@ -47,9 +47,11 @@ def test_datelines_of_several_styles():
         ("CAIRO, Egypt (Reuters) -- Crowds gathered.", "CAIRO, Egypt (Reuters)"),
         ("(CNN) -- A senator said.", "(CNN)"),
         ("NEW YORK – Stocks fell.", "NEW YORK"),
+        ("Seoul, South Korea (CNN) -- Lawmakers were denied entry.", "Seoul, South Korea (CNN)"),
     ]:
         assert clean_article_text(text).dateline == dateline, text
     assert clean_article_text("A — B is not a dateline.").dateline is None
+    assert clean_article_text("Tom Smith - the mayor - spoke.").dateline is None
 
 
 def test_contributor_lines_at_the_end_become_credits():
