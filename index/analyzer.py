@@ -6,8 +6,10 @@ import re
 
 from nltk.stem.snowball import SnowballStemmer
 
-# The English stop-word list (the same 179 words as nltk's `stopwords` corpus, which
-# would need a download), kept here so indexing works offline.
+from .irregular import IRREGULAR
+
+# The English stop-word list of nltk's `stopwords` corpus (which would need a download),
+# kept here so indexing works offline; less "won", which in news is a verb ("who won").
 STOPWORDS = frozenset(
     """
     i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
@@ -20,7 +22,7 @@ STOPWORDS = frozenset(
     same so than too very s t can will just don don't should should've now d ll m o re ve y
     ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven
     haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn
-    shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
+    shouldn't wasn wasn't weren weren't won't wouldn wouldn't
     """.split()
 )
 
@@ -45,7 +47,8 @@ class Analyzer:
             return None
         stem = self._memo.get(word)
         if stem is None:
-            stem = self._stemmer.stem(word) if self._stemmer else word
+            base = IRREGULAR.get(word, word)
+            stem = self._stemmer.stem(base) if self._stemmer else base
             self._memo[word] = stem
         return stem
 

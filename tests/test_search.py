@@ -80,3 +80,10 @@ def test_new_articles_are_searchable_by_an_open_archive_after_another_adds_them(
     finally:
         other.close()
     assert seeded.search("bridge1 town1")[0].article_id == "art-1"
+
+
+def test_a_misspelt_name_is_corrected_to_the_archive_s_spelling(seeded: Archive):
+    query = seeded.parse("Who is Jan Egelandd?")
+    assert query.corrections == {"egelandd": "egeland"}
+    assert seeded.search("Who is Jan Egelandd?")[0].sentence.startswith(
+        "Last week, U.N. humanitarian official, Jan Egeland")
