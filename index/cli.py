@@ -14,6 +14,7 @@ from rich.console import Console
 
 from . import console as show
 from .archive import Archive, NoIndexError
+from .briefing import build_briefing
 from .config import ConfigError, load_config
 from .dates import parse_day
 from .evaluate import EvalConfig, EvalDataError, compare, evaluate
@@ -82,6 +83,15 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     search = command("search", "List the articles and passages that match a query.")
     search.add_argument("query")
     filters(search, 10)
+
+    brief = command("brief", "A briefing: what the archive says on a topic, newest first.")
+    brief.add_argument("topic")
+    brief.add_argument("--since", type=_day, help="only articles published on or after "
+                                                  "(YYYY-MM-DD, or an age: 7d, 2w, 3m, 1y)")
+    brief.add_argument("--until", type=_day, help="only articles published on or before")
+    brief.add_argument("-k", type=_positive, default=8, help="at most this many stories "
+                                                             "(default 8)")
+    brief.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     command("stats", "Show what the archive holds.")
     command("rebuild", "Rebuild the search index from the article store.")
@@ -175,6 +185,21 @@ def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
         archive.close()
 
 
+def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        _ready(archive, err)
+        briefing = build_briefing(archive, args.topic, since=args.since, until=args.until,
+                                  limit=args.k)
+        if args.json:
+            print(json.dumps(briefing.to_json(), ensure_ascii=False))
+        else:
+            show.render_briefing(out, briefing)
+        return 0
+    finally:
+        archive.close()
+
+
 def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
@@ -228,7 +253,8 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 COMMANDS: dict[str, Handler] = {
-    "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "stats": cmd_stats,
+    "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
+    "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .archive import ArchiveStats
+from .briefing import Briefing
 from .evaluate import Comparison, EvalResult
 from .ingest import IngestReport
 from .records import Hit
@@ -150,6 +151,52 @@ def render_ingest(console: Console, report: IngestReport) -> None:
     console.print(f"[bold]{report.added}[/] added, [bold]{report.duplicates}[/] "
                   f"already stored, [bold]{len(report.rejected)}[/] rejected "
                   f"({report.files} files read)")
+
+
+def render_briefing(console: Console, briefing: Briefing) -> None:
+    window = (f"{briefing.since or '…'} to {briefing.until or 'today'}"
+              if briefing.since or briefing.until else "all dates")
+    if not briefing.items and not briefing.undated:
+        console.print(f"[bold]Nothing in the archive on[/] “{briefing.topic}” ({window}).")
+        if briefing.searched:
+            console.print(f"[dim]Searched for: {', '.join(briefing.searched)}[/]")
+        return
+    dates = (f"published {briefing.first_date} to {briefing.last_date}"
+             if briefing.first_date else "none dated")
+    header = Text(f"{briefing.articles} article{'s' * (briefing.articles != 1)} from "
+                  f"{len(briefing.outlets)} outlet{'s' * (len(briefing.outlets) != 1)}, "
+                  f"{dates}" + (f"; {len(briefing.undated)} undated" if briefing.undated
+                                else "") + f" · window: {window}")
+    console.print(Panel(header, title=f"Briefing: {briefing.topic}", title_align="left",
+                        border_style="cyan"))
+    for label, items in (("", briefing.items), ("Undated", briefing.undated)):
+        if label and items:
+            console.print(Text(label, style="bold dim"))
+        for item in items:
+            line = Text("• ", style="bold")
+            line.append(item.published[:10] if item.published else "undated",
+                        style="green" if item.published else "dim")
+            line.append(" · ")
+            line.append(", ".join(item.outlets), style="cyan")
+            line.append(" · ")
+            line.append(item.title, style=f"bold link {item.url}" if item.url else "bold")
+            console.print(line)
+            for sentence in item.sentences:
+                console.print(Padding(Text(f"“{sentence}”"), (0, 0, 0, 4)))
+            meta = f"id {item.article_id}" + (f" · also {len(item.copies)} copies"
+                                               if item.copies else "")
+            console.print(Padding(Text(meta + (f" · {item.url}" if item.url else ""),
+                                       style="dim"), (0, 0, 1, 4)))
+    for dispute in briefing.disputes:
+        values = " against ".join(str(v) for v in sorted({c.value for c in dispute.citations}))
+        console.print(Text(f"Sources differ on {dispute.counts} {dispute.event}: {values}",
+                           style="bold yellow"))
+        for citation in dispute.citations:
+            when = citation.published[:10] if citation.published else "undated"
+            console.print(Padding(Text.assemble((f"{citation.value}: ", "bold"),
+                                                f"“{citation.sentence}” ",
+                                                (f"— {citation.source}, {when}", "dim")),
+                                  (0, 0, 0, 4)))
 
 
 def render_stats(console: Console, stats: ArchiveStats) -> None:

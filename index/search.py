@@ -48,6 +48,10 @@ class Searcher:
         self._lead = snapshot.passage_first
         self._source_no = {s.casefold(): i for i, s in enumerate(snapshot.sources)}
 
+    def term_weight(self, term: str) -> float | None:
+        """How informative a term is in this archive (None if no passage has it)."""
+        return self._bm25.term_weight(term)
+
     def parse(self, question: str) -> Query:
         terms = self._analyzer.terms(search_text(question))
         vocabulary = self._bm25.vocabulary

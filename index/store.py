@@ -194,6 +194,19 @@ class Store:
                 " OR id LIKE ? ESCAPE '\\' ORDER BY published IS NULL, published DESC, rowid"
                 " DESC LIMIT ?", (pattern, pattern, limit)).fetchall()
 
+    def added_after(self, ids: Iterable[str], moment: datetime) -> set[str]:
+        """Those of `ids` that were added to the archive after `moment`."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        cutoff = moment.astimezone(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id FROM articles WHERE id IN ({marks}) AND added_at > ?",
+                [*ids, cutoff]).fetchall()
+        return {row[0] for row in rows}
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             articles, sources = self._db.execute(

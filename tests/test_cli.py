@@ -115,3 +115,15 @@ def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hits"]
+
+
+def test_brief_prints_the_seed_briefing_with_both_tolls(capsys):
+    code, out, _ = run(capsys, "brief", "fighting in Deir el-Zour")
+    assert code == 0
+    assert "Briefing: fighting in Deir el-Zour" in out
+    assert "1 article from 1 outlet" in out and "Undated" in out
+    assert "Sources differ on fighters killed: 40 against 60" in out
+    code, out, _ = run(capsys, "brief", "--json", "--since", "2018-11-01", "Deir el-Zour")
+    payload = json.loads(out)
+    assert payload["items"] == [] and len(payload["undated"]) == 1
+    assert {f["value"] for f in payload["disputes"][0]["figures"]} == {40, 60}

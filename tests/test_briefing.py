@@ -1,0 +1,102 @@
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from index import Archive
+from index.briefing import build_briefing
+from index.figures import claims_in, disagreements
+
+from .conftest import write_jsonl
+
+WIRE = ("Flood waters rose across the Harbor district on Monday, forcing hundreds of families "
+        "from their homes as rescue crews worked through the night. Officials said the river "
+        "crested at nine meters, the highest level recorded since the flood of 1998.")
+
+
+def flood_archive(archive: Archive, tmp_path: Path) -> Archive:
+    records = [
+        {"id": "wire-a", "title": "Floods force families out", "source": "Daily Planet",
+         "published": "2024-03-04", "url": "https://planet.example/floods", "text": WIRE},
+        {"id": "wire-b", "title": "Floods force families out", "source": "Evening Star",
+         "published": "2024-03-04", "text": WIRE + " More updates will follow."},
+        {"id": "toll-1", "title": "Flood toll rises", "source": "Coast Times",
+         "published": "2024-03-06",
+         "text": "The flood in the Harbor district has killed 12 people, police said. "
+                 "Rescue crews searched the flood zone on Wednesday."},
+        {"id": "toll-2", "title": "Harbor flood deaths", "source": "River Herald",
+         "published": "2024-03-07",
+         "text": "Hospital officials said 15 people were killed in the Harbor district flood. "
+                 "The flood waters began to fall on Thursday."},
+        {"id": "old", "title": "An old flood", "source": "Coast Times",
+         "published": "2023-01-10",
+         "text": "A flood in the Harbor district in 2023 closed two schools for a week."},
+        {"id": "nodate", "title": "Flood memories", "source": "Harbor Blog",
+         "text": "Residents of the Harbor district remember every flood on the river."},
+        {"id": "other", "title": "Council budget", "source": "Coast Times",
+         "published": "2024-03-05", "text": "The council passed its budget for the harbor."},
+    ]
+    archive.add([write_jsonl(tmp_path / "floods.jsonl", records)])
+    return archive
+
+
+def test_a_briefing_lists_relevant_articles_in_the_window_newest_first(
+        archive: Archive, tmp_path: Path):
+    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+                              since=date(2024, 3, 1), until=date(2024, 3, 31))
+    assert [i.article_id for i in briefing.items] == ["toll-2", "toll-1", "wire-a"]
+    assert (briefing.first_date, briefing.last_date) == ("2024-03-04", "2024-03-07")
+    assert all(i.sentences and all(s in WIRE or "flood" in s.lower() for s in i.sentences)
+               for i in briefing.items)
+
+
+def test_syndicated_copies_are_one_item_that_names_every_outlet(archive: Archive, tmp_path: Path):
+    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+                              since=date(2024, 3, 1))
+    wire = next(i for i in briefing.items if i.article_id.startswith("wire"))
+    assert set(wire.outlets) == {"Daily Planet", "Evening Star"}
+    assert len(wire.copies) == 1
+    assert briefing.articles == 5  # four dated in the window (two are copies), one undated
+    assert len(briefing.outlets) == 5
+
+
+def test_undated_articles_are_listed_apart_never_as_new(archive: Archive, tmp_path: Path):
+    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood")
+    assert [i.article_id for i in briefing.undated] == ["nodate"]
+    assert "nodate" not in [i.article_id for i in briefing.items]
+    assert briefing.items[-1].article_id == "old"  # the oldest dated one comes last
+
+
+def test_sources_that_disagree_on_a_figure_both_appear(archive: Archive, tmp_path: Path):
+    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+                              since=date(2024, 3, 1))
+    [dispute] = briefing.disputes
+    assert (dispute.counts, dispute.event) == ("people", "killed")
+    assert {(c.value, c.source) for c in dispute.citations} == {
+        (12, "Coast Times"), (15, "River Herald")}
+
+
+def test_the_seed_article_disagrees_with_itself_on_the_toll(seeded: Archive):
+    briefing = build_briefing(seeded, "fighting in Deir el-Zour")
+    [dispute] = briefing.disputes
+    assert {c.value for c in dispute.citations} == {40, 60}
+    assert any("Syrian Observatory" in c.sentence for c in dispute.citations)
+
+
+def test_only_articles_added_after_a_moment_for_scheduled_runs(archive: Archive, tmp_path: Path):
+    flood_archive(archive, tmp_path)
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert build_briefing(archive, "Harbor district flood", added_after=later).items == ()
+    earlier = datetime.now(UTC) - timedelta(days=1)
+    assert build_briefing(archive, "Harbor district flood", added_after=earlier).items
+
+
+def test_a_topic_the_archive_does_not_cover_gives_an_empty_briefing(seeded: Archive):
+    briefing = build_briefing(seeded, "bitcoin regulation in Zurich")
+    assert briefing.items == () and briefing.undated == () and briefing.articles == 0
+
+
+def test_claims_read_counts_events_and_skip_names_and_years():
+    claims = claims_in("Police said 12 people were killed and 30 people were wounded in 2019 "
+                       "near Apollo 11 street.", "a")
+    assert [(c.value, c.counts, c.event) for c in claims] == [
+        (12, "people", "killed"), (30, "people", "wounded")]
+    assert disagreements(claims) == []
