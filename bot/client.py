@@ -12,6 +12,9 @@ from discord.ext import commands
 
 from index import Archive, Config, load_config
 
+from .cogs.admin import Admin
+from .cogs.briefings import Briefings
+from .cogs.questions import Questions
 from .embeds import APOLOGY
 from .settings import DiscordSettings, discord_settings
 
@@ -65,10 +68,8 @@ class NewsdeskBot(commands.Bot):
         log.info("archive open: %d articles, %d passages in %s", stats["articles"],
                  stats["passages"], self.config.index.data_dir)
 
-        from .cogs.admin import Admin
-        from .cogs.questions import Questions
-
         await self.add_cog(Questions(self))
+        await self.add_cog(Briefings(self))
         await self.add_cog(Admin(self))
         if self.sync_commands:
             synced = await self.sync_app_commands()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import discord
 
 from index import Article, Hit
+from index.briefing import Briefing, BriefingItem, Dispute
 
 from .text import cut_end, escape, quote, safe_cut
 
@@ -68,6 +69,12 @@ def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int
     embeds += [passage_embed(hit, page * per_page + i + 1, len(hits))
                for i, hit in enumerate(chosen)]
     return fit_message(embeds)
+
+
+def answer_pages(question: str, hits: Sequence[Hit], per_page: int) -> list[list[discord.Embed]]:
+    """Every page of an answer, for the pager."""
+    count = max(1, -(-len(hits) // per_page))
+    return [answer_page(question, hits, page, per_page) for page in range(count)]
 
 
 def no_match_text(question: str, searched: Sequence[str]) -> str:
@@ -133,6 +140,61 @@ def help_embed(question_channels: Sequence[int]) -> discord.Embed:
                     value="A compact list of matching articles, looser than /ask.")
     embed.add_field(name="/source article", inline=False,
                     value="One article's details and link; start typing its title.")
+    return embed
+
+
+def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
+    """A briefing as pages of embeds: the header, then one embed per story, then the
+    disputed figures; each page within Discord's 10 embeds and 6000 characters."""
+    embeds = [briefing_header(briefing)]
+    embeds += [story_embed(item, undated=not item.published)
+               for item in (*briefing.items, *briefing.undated)]
+    embeds += [dispute_embed(d) for d in briefing.disputes]
+    pages: list[list[discord.Embed]] = [[]]
+    for embed in embeds:
+        page = pages[-1]
+        if page and (len(page) == 10 or embeds_length(page) + len(embed) > MESSAGE_EMBEDS_MAX):
+            pages.append([])
+        pages[-1].append(embed)
+    return pages
+
+
+def briefing_header(briefing: Briefing) -> discord.Embed:
+    embed = discord.Embed(colour=ANSWER_COLOUR,
+                          title=cut_end(f"Briefing: {briefing.topic}", TITLE_MAX))
+    if not briefing.items and not briefing.undated:
+        embed.description = "Nothing in the archive on this topic in that window."
+        return embed
+    dates = (f"published {briefing.first_date} to {briefing.last_date}"
+             if briefing.first_date else "none dated")
+    undated = f"; {len(briefing.undated)} undated" if briefing.undated else ""
+    embed.description = (f"{briefing.articles} articles from {len(briefing.outlets)} outlets, "
+                         f"{dates}{undated}.")
+    if briefing.disputes:
+        embed.description += " Sources differ on some figures: see the end."
+    return embed
+
+
+def story_embed(item: BriefingItem, *, undated: bool) -> discord.Embed:
+    embed = discord.Embed(colour=NOTICE_COLOUR if undated else PASSAGE_COLOUR,
+                          title=safe_cut(item.title, TITLE_MAX), url=item.url or None)
+    when = item.published[:10] if item.published else "undated"
+    outlets = safe_cut(", ".join(item.outlets), 300)
+    quotes = "\n".join(f"> {safe_cut(s, 450)}" for s in item.sentences)
+    embed.description = f"*{outlets}* · {when}\n{quotes}"
+    copies = f" · and {len(item.copies)} copies" if item.copies else ""
+    embed.set_footer(text=f"article {item.article_id}{copies}"[:FOOTER_MAX])
+    return embed
+
+
+def dispute_embed(dispute: Dispute) -> discord.Embed:
+    values = " against ".join(str(v) for v in sorted({c.value for c in dispute.citations}))
+    embed = discord.Embed(colour=ANSWER_COLOUR,
+                          title=f"Sources differ: {dispute.counts} {dispute.event}, {values}")
+    for citation in dispute.citations[:10]:
+        when = citation.published[:10] if citation.published else "undated"
+        embed.add_field(name=safe_cut(f"{citation.value} — {citation.source}, {when}", 250),
+                        value=f"> {safe_cut(citation.sentence, 900)}", inline=False)
     return embed
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from index.config import Config, ConfigError
 
@@ -38,6 +40,27 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class ScheduledBriefing:
+    """One `[[briefings]]` table: post a briefing on `topic` to `channel` every day at
+    `at` in `timezone`, covering articles published in the last `days` days."""
+
+    channel: int
+    topic: str
+    at: time
+    timezone: str = "UTC"
+    days: int = 1
+
+    @property
+    def key(self) -> str:
+        """What the database remembers this briefing's last run by."""
+        return f"{self.channel}|{self.topic}|{self.at.isoformat('minutes')}|{self.timezone}"
+
+    @property
+    def local_time(self) -> time:
+        return self.at.replace(tzinfo=ZoneInfo(self.timezone))
+
+
+@dataclass(frozen=True)
 class DiscordSettings:
     question_channels: frozenset[int] = frozenset()
     cooldown_seconds: float = 5.0
@@ -45,6 +68,7 @@ class DiscordSettings:
     token_file: Path | None = None
     results_per_page: int = 3
     guild_ids: tuple[int, ...] = field(default=())  # sync slash commands to these guilds
+    briefings: tuple[ScheduledBriefing, ...] = field(default=())
 
 
 _KNOWN = ("question_channels", "cooldown_seconds", "admin_roles", "token_file",
@@ -87,7 +111,41 @@ def discord_settings(config: Config) -> DiscordSettings:
         token_file=(base / Path(token_file).expanduser()) if token_file else None,
         results_per_page=per_page,
         guild_ids=tuple(ids("guild_ids")),  # type: ignore[arg-type]
+        briefings=tuple(_briefing(where, n, table)
+                        for n, table in enumerate(config.tables.get("briefings", []), start=1)),
     )
+
+
+_BRIEFING_KEYS = ("channel", "topic", "time", "timezone", "days")
+
+
+def _briefing(where: str, number: int, table: dict[str, object]) -> ScheduledBriefing:
+    """One [[briefings]] table, checked; errors name the file, the briefing and the key."""
+    name = f"{where}: briefing {number}"
+    for key in table:
+        if key not in _BRIEFING_KEYS:
+            raise ConfigError(f"{name}: unknown setting {key!r} "
+                              f"(known: {', '.join(_BRIEFING_KEYS)})")
+    channel, topic = table.get("channel"), table.get("topic")
+    if not isinstance(channel, int) or isinstance(channel, bool) or channel <= 0:
+        raise ConfigError(f"{name}: channel must be a channel id (a number)")
+    if not isinstance(topic, str) or not topic.strip():
+        raise ConfigError(f"{name}: topic must be a non-empty string")
+    try:
+        at = time.fromisoformat(str(table.get("time", "")))
+    except ValueError:
+        raise ConfigError(f"{name}: time must be a time of day such as \"07:30\"") from None
+    zone = table.get("timezone", "UTC")
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}: unknown timezone {zone!r} (use a name such as "
+                          "\"Europe/London\")") from None
+    days = table.get("days", 1)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise ConfigError(f"{name}: days must be a whole number from 1 to 365")
+    return ScheduledBriefing(channel, topic.strip(), at.replace(second=0, microsecond=0),
+                             str(zone), days)
 
 
 def load_token(settings: DiscordSettings) -> Secret:

@@ -1,50 +1,37 @@
-"""The buttons under an answer: page through more results, or dismiss the answer."""
+"""The buttons under an answer or a briefing: page through it, or dismiss it."""
 
 from __future__ import annotations
 
 import contextlib
-import math
-from collections.abc import Sequence
 
 import discord
-
-from index import Hit
-
-from .embeds import answer_page
 
 VIEW_TIMEOUT_SECONDS = 15 * 60
 
 
-class ResultsView(discord.ui.View):
-    """Pages of an answer. Anyone may page; only the asker may dismiss it."""
+class PagerView(discord.ui.View):
+    """Pages of embeds, rendered in advance. Anyone may page; only the asker may dismiss."""
 
-    def __init__(self, question: str, hits: Sequence[Hit], per_page: int, asker_id: int) -> None:
+    def __init__(self, pages: list[list[discord.Embed]], asker_id: int) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
-        self.question = question
-        self.hits = list(hits)
-        self.per_page = per_page
+        self.pages = pages
         self.asker_id = asker_id
         self.page = 0
         self.message: discord.Message | discord.WebhookMessage | None = None
         self._sync_buttons()
 
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(len(self.hits) / self.per_page))
-
     def first_page(self) -> list[discord.Embed]:
-        return answer_page(self.question, self.hits, 0, self.per_page)
+        return self.pages[0]
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page == 0
-        self.more.disabled = self.page >= self.pages - 1
-        self.more.label = "More" if self.pages > 1 else "No more results"
+        self.more.disabled = self.page >= len(self.pages) - 1
+        self.more.label = "More" if len(self.pages) > 1 else "No more results"
 
     async def _show(self, interaction: discord.Interaction, page: int) -> None:
         self.page = page
         self._sync_buttons()
-        await interaction.response.edit_message(
-            embeds=answer_page(self.question, self.hits, page, self.per_page), view=self)
+        await interaction.response.edit_message(embeds=self.pages[page], view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -52,13 +39,13 @@ class ResultsView(discord.ui.View):
 
     @discord.ui.button(label="More", style=discord.ButtonStyle.primary)
     async def more(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._show(interaction, min(self.page + 1, self.pages - 1))
+        await self._show(interaction, min(self.page + 1, len(self.pages) - 1))
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.danger)
     async def dismiss(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         if interaction.user.id != self.asker_id:
             await interaction.response.send_message(
-                "Only the person who asked can dismiss this answer.", ephemeral=True)
+                "Only the person who asked can dismiss this.", ephemeral=True)
             return
         self.stop()
         await interaction.response.defer()

@@ -11,8 +11,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Tables read by other layers (bot/ reads [discord]); index/ only checks that they exist.
-KNOWN_TABLES = frozenset({"index", "discord"})
+# Tables read by other layers (bot/ reads [discord] and [[briefings]]); index/ only
+# checks that they exist.
+KNOWN_TABLES = frozenset({"index", "discord", "briefings"})
 DATA_DIR_ENV = "NEWSDESK_DATA_DIR"
 
 # Passage windows: 5 sentences every 3 won on ../shared/newsqa-dev (README, Evaluation).
@@ -34,7 +35,7 @@ class IndexSettings:
 @dataclass(frozen=True)
 class Config:
     index: IndexSettings
-    tables: dict[str, dict[str, object]] = field(default_factory=dict)  # other layers'
+    tables: dict[str, object] = field(default_factory=dict)  # other layers'
     path: Path | None = None
 
 
@@ -62,7 +63,10 @@ def load_config(path: Path | None) -> Config:
         if key not in KNOWN_TABLES:
             raise ConfigError(f"{path}: unknown setting {key!r} "
                               f"(known tables: {', '.join(sorted(KNOWN_TABLES))})")
-        if not isinstance(value, dict):
+        if key == "briefings":
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise ConfigError(f"{path}: briefings must be tables ([[briefings]])")
+        elif not isinstance(value, dict):
             raise ConfigError(f"{path}: {key!r} must be a table ([{key}])")
     return Config(_index_settings(path, data.get("index", {})),
                   {k: v for k, v in data.items() if k != "index"}, path)

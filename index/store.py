@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS passages (
     PRIMARY KEY (article_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS briefing_runs (
+    key TEXT PRIMARY KEY,
+    slot TEXT NOT NULL,      -- the scheduled time this run covered (UTC, ISO 8601)
+    cutoff TEXT NOT NULL     -- articles added after this are new to the next run
+);
 """
 
 class IndexRow(NamedTuple):
@@ -77,7 +82,7 @@ class Store:
         Articles whose id is already stored are left as they are. Returns how many
         were added. Either all of `items` is stored or, on any error, none.
         """
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_stamp(datetime.now(UTC))
         added = 0
         with self._lock, self._transaction():
             for article, sentences, passages in items:
@@ -200,7 +205,7 @@ class Store:
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))
-        cutoff = moment.astimezone(UTC).isoformat(timespec="seconds")
+        cutoff = utc_stamp(moment)
         with self._lock:
             rows = self._db.execute(
                 f"SELECT id FROM articles WHERE id IN ({marks}) AND added_at > ?",
@@ -229,6 +234,22 @@ class Store:
             undated = self._db.execute(
                 "SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0]
         return first, last, undated
+
+    # Scheduled briefings ------------------------------------------------------
+
+    def briefing_run(self, key: str) -> tuple[datetime, datetime] | None:
+        """(slot, cutoff) of a scheduled briefing's last run, or None if it never ran."""
+        with self._lock:
+            row = self._db.execute("SELECT slot, cutoff FROM briefing_runs WHERE key = ?",
+                                   (key,)).fetchone()
+        return (datetime.fromisoformat(row[0]), datetime.fromisoformat(row[1])) if row else None
+
+    def record_briefing_run(self, key: str, slot: datetime, cutoff: datetime) -> None:
+        with self._lock, self._transaction():
+            self._db.execute(
+                "INSERT INTO briefing_runs (key, slot, cutoff) VALUES (?, ?, ?) ON CONFLICT(key)"
+                " DO UPDATE SET slot = excluded.slot, cutoff = excluded.cutoff",
+                (key, utc_stamp(slot), utc_stamp(cutoff)))
 
     # Internals -----------------------------------------------------------------
 
@@ -259,6 +280,11 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A UTC time as fixed-width ISO 8601 text, so that stamps compare as strings."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def _article(row: tuple) -> Article:

@@ -21,10 +21,10 @@ from index.dates import parse_day
 from index.search import LOOSE_COVERAGE
 
 from ..cooldown import UserCooldown
-from ..embeds import APOLOGY, help_embed, no_match_text, search_embed, source_embed
+from ..embeds import APOLOGY, answer_pages, help_embed, no_match_text, search_embed, source_embed
 from ..settings import DiscordSettings
 from ..text import escape
-from ..views import ResultsView
+from ..views import PagerView
 
 if TYPE_CHECKING:
 
@@ -91,7 +91,8 @@ class Questions(commands.Cog):
         if not hits:
             await message.reply(no_match_text(question, self._terms(question)))
             return
-        view = ResultsView(question, hits, self.settings.results_per_page, message.author.id)
+        view = PagerView(answer_pages(question, hits, self.settings.results_per_page),
+                         message.author.id)
         view.message = await message.reply(embeds=view.first_page(), view=view)
 
     # Slash commands ---------------------------------------------------------------
@@ -115,7 +116,8 @@ class Questions(commands.Cog):
         if not hits:
             await interaction.followup.send(no_match_text(question, self._terms(question)))
             return
-        view = ResultsView(question, hits, self.settings.results_per_page, interaction.user.id)
+        view = PagerView(answer_pages(question, hits, self.settings.results_per_page),
+                         interaction.user.id)
         view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
                                                        wait=True)
 

@@ -1,0 +1,90 @@
+"""Briefings in Discord: /briefing on demand, and the scheduled ones from config.toml."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from index.briefing import Briefing, build_briefing
+
+from ..embeds import briefing_pages
+from ..schedule import BriefingRunner
+from ..settings import ScheduledBriefing
+from ..text import safe_cut
+from ..views import PagerView
+
+if TYPE_CHECKING:
+    from ..client import NewsdeskBot
+
+log = logging.getLogger("newsdesk.bot.briefings")
+
+
+class Briefings(commands.Cog):
+    def __init__(self, bot: NewsdeskBot) -> None:
+        self.bot = bot
+        assert bot.archive is not None
+        # discord.utils.utcnow, not datetime.now: the clock discord.py's tasks use.
+        self.runner = BriefingRunner(bot.archive, clock=discord.utils.utcnow)
+        self.loops: list[tasks.Loop] = []
+
+    async def cog_load(self) -> None:
+        for schedule in self.bot.settings.briefings:
+            self.loops.append(self._start(schedule))
+
+    async def cog_unload(self) -> None:
+        for loop in self.loops:
+            loop.cancel()
+
+    def _start(self, schedule: ScheduledBriefing) -> tasks.Loop:
+        async def run() -> None:
+            await self.run_scheduled(schedule)
+
+        async def catch_up() -> None:
+            await self.bot.wait_until_ready()
+            await self.run_scheduled(schedule)  # a slot missed while offline runs now
+
+        loop = tasks.loop(time=schedule.local_time)(run)
+        loop.before_loop(catch_up)
+        loop.start()
+        return loop
+
+    async def run_scheduled(self, schedule: ScheduledBriefing) -> None:
+        try:
+            if await self.runner.run_if_due(schedule, self._post):
+                log.info("posted the scheduled briefing on %r to channel %s", schedule.topic,
+                         schedule.channel)
+        except Exception:
+            log.exception("scheduled briefing on %r for channel %s failed", schedule.topic,
+                          schedule.channel)
+
+    async def _post(self, schedule: ScheduledBriefing, briefing: Briefing,
+                    since: datetime) -> None:
+        channel = self.bot.get_channel(schedule.channel)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise LookupError(f"channel {schedule.channel} is not a text channel I can see")
+        if not briefing.items and not briefing.undated:
+            await channel.send(f"No new articles on “{safe_cut(schedule.topic, 200)}” since "
+                               f"{since:%Y-%m-%d %H:%M} UTC.")
+            return
+        for page in briefing_pages(briefing):
+            await channel.send(embeds=page)
+
+    @app_commands.command(name="briefing", description="What the archive says on a topic.")
+    @app_commands.describe(topic="What to brief on", days="How many days back (default 7)")
+    async def briefing(self, interaction: discord.Interaction,
+                       topic: app_commands.Range[str, 1, 200],
+                       days: app_commands.Range[int, 1, 3650] = 7) -> None:
+        await interaction.response.defer(thinking=True)
+        since = date.today() - timedelta(days=days)
+        assert self.bot.archive is not None
+        result = await asyncio.to_thread(build_briefing, self.bot.archive, topic, since=since)
+        log.info("briefing %s: %d stories", interaction.id, len(result.items) + len(result.undated))
+        view = PagerView(briefing_pages(result), interaction.user.id)
+        view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
+                                                       wait=True)

@@ -1,0 +1,69 @@
+"""/briefing and scheduled briefings, through the real bot in simcord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from bot.embeds import MESSAGE_EMBEDS_MAX
+from bot.settings import ScheduledBriefing
+
+
+@pytest.fixture
+def world(simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("morning-meeting")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    return simcord_env, channel, alice
+
+
+def shown(result):
+    return result.followups[-1] if result.followups else result.response
+
+
+async def test_slash_briefing_posts_a_digest_with_its_sources(world):
+    _, channel, alice = world
+    result = await alice.slash(channel, "briefing", topic="ferry storm", days=3650)
+    embeds = shown(result).embeds
+    header, stories = embeds[0], embeds[1:]
+    assert header.title == "Briefing: ferry storm"
+    assert header.description.startswith("8 articles from 2 outlets, published 2024-05-02 to "
+                                         "2024-05-09")
+    assert [s.title for s in stories] == [f"Ferry service report {n}" for n in range(8, 0, -1)]
+    assert all(s.description.startswith(("*Harbour Gazette* · 2024-05", "*Coast Times* · 2024-05"))
+               for s in stories)
+    assert stories[0].url == "https://gazette.example/ferry/8"
+    assert sum(len(e) for e in embeds) <= MESSAGE_EMBEDS_MAX
+
+
+async def test_slash_briefing_shows_both_figures_when_sources_disagree(world):
+    _, channel, alice = world
+    result = await alice.slash(channel, "briefing", topic="fighting in Deir el-Zour", days=30)
+    embeds = shown(result).embeds
+    assert "1 undated" in embeds[0].description
+    dispute = embeds[-1]
+    assert dispute.title == "Sources differ: fighters killed, 40 against 60"
+    assert {f.name.split(" ")[0] for f in dispute.fields} == {"40", "60"}
+    assert all(f.value.startswith("> ") for f in dispute.fields)
+
+
+async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(world):
+    env, channel, _ = world
+    cog = env.bot.get_cog("Briefings")
+    ferries = ScheduledBriefing(channel.id, "ferry storm", time(7, 0), "UTC", days=3650)
+    store = env.bot.archive.store
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    store.record_briefing_run(ferries.key, long_ago, long_ago)  # ran once, years ago
+
+    await cog.run_scheduled(ferries)
+    posted = channel.history()
+    assert posted[0].embeds[0].title == "Briefing: ferry storm"
+    assert len(posted[0].embeds) > 1
+
+    await cog.run_scheduled(ferries)  # the same slot: nothing more
+    assert len(channel.history()) == len(posted)
+
+    store.record_briefing_run(ferries.key, long_ago, datetime.now(UTC))  # slot missed, no news
+    await cog.run_scheduled(ferries)
+    assert channel.last_message.content.startswith("No new articles on “ferry storm” since ")
