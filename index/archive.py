@@ -17,12 +17,13 @@ from pathlib import Path
 
 from .analyzer import Analyzer
 from .config import IndexSettings
+from .fetch import Fetcher
 from .indexer import build_index
-from .ingest import IngestReport, ingest
+from .ingest import IngestReport, ingest, store_records
 from .passages import make_passages
 from .progress import Progress, Silent
 from .ranking import Ranking
-from .records import Article, Hit, Passage
+from .records import Article, Hit, Passage, RawRecord, Rejection
 from .search import Query, Searcher
 from .snapshot import current_snapshot_folder, load_snapshot
 from .store import Store
@@ -71,12 +72,26 @@ class Archive:
 
     # Changing the archive ------------------------------------------------------
 
-    def add(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
-        """Ingest `paths`, then bring the index up to date if anything changed."""
+    def add(self, sources: Iterable[Path | str], progress: Progress | None = None,
+            fetcher: Fetcher | None = None) -> IngestReport:
+        """Ingest files, folders and http(s) page URLs, then bring the index up to date
+        if anything changed."""
         progress = progress or Silent()
         self._apply_passage_window(progress)
-        report = ingest(self.store, paths, self.settings.passage_window,
-                        self.settings.passage_stride, progress)
+        report = ingest(self.store, list(sources), self.settings.passage_window,
+                        self.settings.passage_stride, progress, fetcher)
+        if self.needs_rebuild():
+            self.rebuild(progress)
+        return report
+
+    def add_records(self, records: Iterable[RawRecord | Rejection],
+                    progress: Progress | None = None) -> IngestReport:
+        """Ingest records read elsewhere (feed entries), then update the index."""
+        progress = progress or Silent()
+        self._apply_passage_window(progress)
+        report = IngestReport()
+        store_records(self.store, records, self.settings.passage_window,
+                      self.settings.passage_stride, report)
         if self.needs_rebuild():
             self.rebuild(progress)
         return report

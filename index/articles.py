@@ -8,8 +8,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from .cleaning import clean_article_text
-from .readers import RawRecord, Rejection
-from .records import Article
+from .records import Article, RawRecord, Rejection
 from .sentences import sentence_spans
 
 # Other names that article exports commonly use for the record's keys.

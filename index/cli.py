@@ -15,10 +15,13 @@ from rich.console import Console
 from . import console as show
 from .archive import Archive, NoIndexError
 from .briefing import build_briefing
-from .config import ConfigError, load_config
+from .config import ConfigError, FeedSource, load_config
 from .dates import parse_day
 from .evaluate import EvalConfig, EvalDataError, compare, evaluate
+from .feeds import poll
+from .fetch import Fetcher
 from .indexer import EmptyStoreError
+from .ingest import is_url
 from .search import LOOSE_COVERAGE
 
 USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
@@ -63,9 +66,11 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
                             "$NEWSDESK_DATA_DIR or ~/.local/share/newsdesk)")
         return p
 
-    add = command("add", "Add articles from files and folders, then update the index.")
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                     help=".txt .md .json .jsonl .csv files, or folders of them")
+    add = command("add", "Add articles from files, folders and web pages, then update the "
+                         "index.")
+    add.add_argument("paths", nargs="+", metavar="PATH",
+                     help=".txt .md .html .json .jsonl .csv files, folders of them, or "
+                          "http(s):// URLs of article pages")
 
     def filters(p: argparse.ArgumentParser, k: int) -> None:
         p.add_argument("-k", type=_positive, default=k, help=f"how many results (default {k})")
@@ -92,6 +97,11 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     brief.add_argument("-k", type=_positive, default=8, help="at most this many stories "
                                                              "(default 8)")
     brief.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    feeds = command("feeds", "Poll RSS and Atom feeds: those in the config, or the ones named.")
+    feeds.add_argument("action", choices=["poll"], help="poll: fetch each feed once")
+    feeds.add_argument("feeds", nargs="*", metavar="FEED",
+                       help="feed URLs or files (default: every [[feeds]] in the config)")
 
     command("stats", "Show what the archive holds.")
     command("rebuild", "Rebuild the search index from the article store.")
@@ -143,7 +153,7 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
         with show.RichProgress(err) as progress:
-            report = archive.add(args.paths, progress)
+            report = archive.add([p if is_url(p) else Path(p) for p in args.paths], progress)
         show.render_ingest(out, report)
         return 1 if report.rejected and not (report.added or report.duplicates) else 0
     finally:
@@ -196,6 +206,31 @@ def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             show.render_briefing(out, briefing)
         return 0
+    finally:
+        archive.close()
+
+
+def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
+    config = load_config(args.config)
+    sources = [FeedSource(f if is_url(f) else str(Path(f).resolve())) for f in args.feeds]
+    sources = sources or list(config.feeds)
+    if not sources:
+        raise ConfigError("no feeds to poll: name some, or add [[feeds]] to the config")
+    archive = Archive(config.index)
+    try:
+        fetcher = Fetcher()
+        reports = []
+        with show.RichProgress(err) as progress:
+            progress.stage("Polling feeds", len(sources))
+            for source in sources:
+                reports.append(poll(archive, source, fetcher))
+                progress.advance()
+        for report in reports:
+            style = "red" if report.error else "default"
+            out.print(f"[{style}]{report.summary()}[/]", highlight=False, soft_wrap=True)
+            for rejection in report.rejected:
+                out.print(f"  [red]rejected[/] {rejection}", highlight=False, soft_wrap=True)
+        return 1 if all(r.error for r in reports) else 0
     finally:
         archive.close()
 
@@ -254,7 +289,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
-    "stats": cmd_stats,
+    "feeds": cmd_feeds, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }
 

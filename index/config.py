@@ -13,7 +13,7 @@ from pathlib import Path
 
 # Tables read by other layers (bot/ reads [discord] and [[briefings]]); index/ only
 # checks that they exist.
-KNOWN_TABLES = frozenset({"index", "discord", "briefings"})
+KNOWN_TABLES = frozenset({"index", "discord", "briefings", "feeds"})
 DATA_DIR_ENV = "NEWSDESK_DATA_DIR"
 
 # Passage windows: 5 sentences every 3 won on ../shared/newsqa-dev (README, Evaluation).
@@ -33,10 +33,20 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class FeedSource:
+    """One feed to poll: a `[[feeds]]` table."""
+
+    url: str  # an http(s) URL, or a path to a feed file
+    interval_minutes: int = 30
+    source: str | None = None  # the outlet's name, when the feed's own title is not it
+
+
+@dataclass(frozen=True)
 class Config:
     index: IndexSettings
     tables: dict[str, object] = field(default_factory=dict)  # other layers'
     path: Path | None = None
+    feeds: tuple[FeedSource, ...] = ()
 
 
 def default_data_dir() -> Path:
@@ -63,13 +73,35 @@ def load_config(path: Path | None) -> Config:
         if key not in KNOWN_TABLES:
             raise ConfigError(f"{path}: unknown setting {key!r} "
                               f"(known tables: {', '.join(sorted(KNOWN_TABLES))})")
-        if key == "briefings":
+        if key in ("briefings", "feeds"):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                raise ConfigError(f"{path}: briefings must be tables ([[briefings]])")
+                raise ConfigError(f"{path}: {key} must be tables ([[{key}]])")
         elif not isinstance(value, dict):
             raise ConfigError(f"{path}: {key!r} must be a table ([{key}])")
+    feeds = tuple(_feed(path, n, table) for n, table in enumerate(data.get("feeds", []), 1))
     return Config(_index_settings(path, data.get("index", {})),
-                  {k: v for k, v in data.items() if k != "index"}, path)
+                  {k: v for k, v in data.items() if k not in ("index", "feeds")}, path, feeds)
+
+
+def _feed(path: Path, number: int, table: dict[str, object]) -> FeedSource:
+    name = f"{path}: feed {number}"
+    known = ("url", "interval_minutes", "source")
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{name}: unknown setting {key!r} (known: {', '.join(known)})")
+    url = table.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(f"{name}: url must be an http(s) URL or a file path")
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        url = str((path.parent / Path(url).expanduser()).resolve())
+    interval = table.get("interval_minutes", 30)
+    if not isinstance(interval, int) or isinstance(interval, bool) or not 5 <= interval <= 1440:
+        raise ConfigError(f"{name}: interval_minutes must be a whole number from 5 to 1440")
+    source = table.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise ConfigError(f"{name}: source must be a non-empty string")
+    return FeedSource(url, interval, source.strip() if source else None)
 
 
 def _index_settings(path: Path, table: dict[str, object]) -> IndexSettings:

@@ -1,20 +1,24 @@
-"""Ingest: files to validated, cleaned articles and their passages in the store."""
+"""Ingest: files, web pages and feed entries to validated, cleaned articles and their
+passages in the store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import build_article
+from .fetch import Fetcher, FetchError
 from .passages import make_passages
 from .progress import Progress
-from .readers import Rejection, find_files, read_file
-from .records import Article, Passage
+from .readers import find_files, read_file
+from .records import Article, Passage, RawRecord, Rejection
 from .store import Store
+from .web import record_from_html
 
 # Articles are committed in batches: a crash loses at most one batch, never the store.
 BATCH_SIZE = 500
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass
@@ -23,45 +27,76 @@ class IngestReport:
     added: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    added_articles: list[Article] = field(default_factory=list)
 
 
-def ingest(store: Store, paths: Iterable[Path], window: int, stride: int,
-           progress: Progress) -> IngestReport:
-    """Read every article under `paths` into `store`; bad files and records are skipped
-    and reported, duplicates (by id) are counted and not stored again."""
+def is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and source.startswith(("http://", "https://"))
+
+
+def ingest(store: Store, sources: Iterable[Path | str], window: int, stride: int,
+           progress: Progress, fetcher: Fetcher | None = None) -> IngestReport:
+    """Read every article under `sources` (files, folders, http(s) URLs of pages) into
+    `store`; bad ones are skipped and reported, duplicates (by id) are counted and not
+    stored again."""
     report = IngestReport()
-    files: list[Path] = []
+    units: list[Path | str] = []
+    paths = [Path(s) for s in sources if not is_url(s)]
     for found in find_files(paths, skip=store.path.parent.resolve()):
         if isinstance(found, Rejection):
             report.rejected.append(found)
         else:
-            files.append(found)
-    report.files = len(files)
-    progress.stage("Reading articles", len(files))
+            units.append(found)
+    units += [s for s in sources if is_url(s)]
+    report.files = len(units)
+    progress.stage("Reading articles", len(units))
 
+    def records() -> Iterator[RawRecord | Rejection]:
+        for unit in units:
+            if isinstance(unit, Path):
+                yield from read_file(unit)
+            else:
+                yield fetch_page(fetcher or Fetcher(), unit)
+            progress.advance()
+
+    store_records(store, records(), window, stride, report)
+    return report
+
+
+def fetch_page(fetcher: Fetcher, url: str) -> RawRecord | Rejection:
+    """The article at `url`, or why there is none."""
+    fetched = fetcher.get(url)
+    if isinstance(fetched, FetchError):
+        return Rejection(url, fetched.reason)
+    if fetched.content_type not in HTML_TYPES:
+        return Rejection(url, f"not a web page (content type {fetched.content_type or 'none'})")
+    host = fetched.url.split("/")[2]
+    return record_from_html(fetched.body, fetched.url, url, host)
+
+
+def store_records(store: Store, records: Iterable[RawRecord | Rejection], window: int,
+                  stride: int, report: IngestReport) -> None:
+    """Validate, clean and store records in batches, counting into `report`."""
     batch: list[tuple[Article, list[tuple[int, int]], list[Passage]]] = []
     batch_ids: set[str] = set()
 
     def flush() -> None:
         report.added += store.add(batch)
+        report.added_articles.extend(article for article, _, _ in batch)
         batch.clear()
         batch_ids.clear()
 
-    for path in files:
-        for item in read_file(path):
-            built = item if isinstance(item, Rejection) else build_article(item)
-            if isinstance(built, Rejection):
-                report.rejected.append(built)
-                continue
-            article, sentences = built
-            if article.id in batch_ids or store.contains(article.id):
-                report.duplicates += 1
-                continue
-            batch_ids.add(article.id)
-            batch.append((article, sentences,
-                          make_passages(article.id, sentences, window, stride)))
-            if len(batch) >= BATCH_SIZE:
-                flush()
-        progress.advance()
+    for item in records:
+        built = item if isinstance(item, Rejection) else build_article(item)
+        if isinstance(built, Rejection):
+            report.rejected.append(built)
+            continue
+        article, sentences = built
+        if article.id in batch_ids or store.contains(article.id):
+            report.duplicates += 1
+            continue
+        batch_ids.add(article.id)
+        batch.append((article, sentences, make_passages(article.id, sentences, window, stride)))
+        if len(batch) >= BATCH_SIZE:
+            flush()
     flush()
-    return report

@@ -8,37 +8,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from .records import RawRecord, Rejection
+from .web import record_from_html
+
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 
 # One article file larger than this is not an article; record files hold many.
 MAX_ARTICLE_FILE_BYTES = 10 * 2**20
 MAX_RECORD_FILE_BYTES = 2 * 2**30
-
-
-@dataclass(frozen=True)
-class RawRecord:
-    """Fields of one article as found in a file, before validation."""
-
-    fields: dict[str, object]
-    origin: str  # "path" or "path:line"
-    folder: str  # the parent folder's name: the source when none is given
-    from_plain_text: bool = False  # body may carry its own headline line
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """Something that could not be read, and why, in one line."""
-
-    origin: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
 
 
 def find_files(paths: Iterable[Path], skip: Path | None = None) -> Iterator[Path | Rejection]:
@@ -82,6 +64,9 @@ def _check_suffix(path: Path) -> Path | Rejection:
 def read_file(path: Path) -> Iterator[RawRecord | Rejection]:
     """The records in one file, or one Rejection for a file that is not readable text."""
     suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        yield _read_html(path)
+        return
     limit = MAX_ARTICLE_FILE_BYTES if suffix in TEXT_SUFFIXES | {".json"} else (
         MAX_RECORD_FILE_BYTES)
     text = _read_text(path, limit)
@@ -97,6 +82,21 @@ def read_file(path: Path) -> Iterator[RawRecord | Rejection]:
         yield from _read_jsonl(path, text, folder)
     else:
         yield from _read_csv(path, text, folder)
+
+
+def _read_html(path: Path) -> RawRecord | Rejection:
+    """A saved web page: its bytes go to the extractor, which reads their encoding."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_FILE_BYTES:
+            return Rejection(str(path), f"file too large ({size / 2**20:.1f} MiB; the limit is "
+                                        f"{MAX_ARTICLE_FILE_BYTES / 2**20:.0f} MiB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Rejection(str(path), f"cannot read: {exc.strerror or exc}")
+    if not data.strip():
+        return Rejection(str(path), "empty file")
+    return record_from_html(data, None, str(path), path.resolve().parent.name)
 
 
 def _read_text(path: Path, limit: int) -> str | Rejection:

@@ -61,3 +61,24 @@ class Hit:
             "sentence": self.sentence,
             "score": round(self.score, 4),
         }
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """Fields of one article as found in a file, page or feed, before validation."""
+
+    fields: dict[str, object]
+    origin: str  # "path", "path:line" or a URL
+    folder: str  # the parent folder's name: the source when none is given
+    from_plain_text: bool = False  # body may carry its own headline line
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Something that could not be read, and why, in one line."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS passages (
     PRIMARY KEY (article_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feed_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT
+);
 CREATE TABLE IF NOT EXISTS briefing_runs (
     key TEXT PRIMARY KEY,
     slot TEXT NOT NULL,      -- the scheduled time this run covered (UTC, ISO 8601)
@@ -234,6 +239,22 @@ class Store:
             undated = self._db.execute(
                 "SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0]
         return first, last, undated
+
+    # Feeds ---------------------------------------------------------------------
+
+    def feed_state(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified a feed last answered with."""
+        with self._lock:
+            row = self._db.execute("SELECT etag, last_modified FROM feed_state WHERE url = ?",
+                                   (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_feed_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._lock, self._transaction():
+            self._db.execute(
+                "INSERT INTO feed_state (url, etag, last_modified) VALUES (?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified", (url, etag, last_modified))
 
     # Scheduled briefings ------------------------------------------------------
 
