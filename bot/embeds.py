@@ -34,9 +34,12 @@ NOTICE_COLOUR = discord.Colour(0x8A8F98)
 
 
 def dateline(hit: Hit | Article) -> str:
-    """"*Outlet* · 24 Nov 2018" (or "undated")."""
+    """"*Outlet* (also Other, Another) · 2018-11-24" (or "undated")."""
     when = hit.published[:10] if hit.published else "undated"
-    return f"*{safe_cut(hit.source, 100)}* · {when}"
+    also = getattr(hit, "also_in", ())
+    outlets = safe_cut(hit.source, 100) + (f" (also {safe_cut(', '.join(also), 200)})"
+                                           if also else "")
+    return f"*{outlets}* · {when}"
 
 
 def title_of(hit: Hit | Article, limit: int = TITLE_MAX) -> str:

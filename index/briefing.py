@@ -11,7 +11,6 @@ the sentence and outlet it comes from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +19,7 @@ import numpy as np
 
 from .answer import Candidate, best_index, score_sentences
 from .archive import Archive
+from .duplicates import same_story, shingles
 from .figures import Claim, claims_in, disagreements
 from .records import Article
 from .search import Query
@@ -27,10 +27,7 @@ from .snapshot import UNDATED, day_number
 
 # An article must mention this share of the topic's term weight to be in a briefing.
 MIN_TOPIC_COVERAGE = 0.5
-# Two articles whose 5-word shingles overlap this much (Jaccard) are one story.
-SAME_STORY = 0.5
 SENTENCES_PER_ITEM = 2
-_SHINGLE = 5
 
 
 @dataclass(frozen=True)
@@ -171,18 +168,13 @@ def _best(scores: np.ndarray, allowed: np.ndarray, n: int) -> list[int]:
     return candidates[order][:n].tolist()
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + _SHINGLE]) for i in range(max(len(words) - _SHINGLE + 1, 1))}
-
-
 def _stories(articles: list[Article]) -> list[list[Article]]:
     """Articles grouped into stories (best first); a story's first article leads it."""
-    stories: list[tuple[set[tuple[str, ...]], list[Article]]] = []
+    stories: list[tuple[frozenset[tuple[str, ...]], list[Article]]] = []
     for article in articles:
         mine = shingles(article.text)
         for theirs, story in stories:
-            if len(mine & theirs) / len(mine | theirs) >= SAME_STORY:
+            if same_story(mine, theirs):
                 story.append(article)
                 break
         else:

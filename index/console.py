@@ -65,6 +65,8 @@ def source_line(hit: Hit) -> Text:
     """"Outlet · 2018-11-24 · id 76da73701f9a0b42 · url"."""
     line = Text()
     line.append(hit.source, style="cyan")
+    if hit.also_in:
+        line.append(f" (also {', '.join(hit.also_in)})", style="cyan dim")
     line.append(" · ", style="dim")
     line.append(hit.published[:10] if hit.published else "undated",
                 style="green" if hit.published else "dim")

@@ -48,6 +48,7 @@ class Hit:
     sentence_start: int  # offsets into the article text
     sentence_end: int
     authors: tuple[str, ...] = field(default=())
+    also_in: tuple[str, ...] = field(default=())  # other outlets that carried this story
 
     def to_json(self) -> dict[str, object]:
         """The hit as the `--json` output and the bot's API describe it."""
@@ -60,6 +61,7 @@ class Hit:
             "passage": self.passage,
             "sentence": self.sentence,
             "score": round(self.score, 4),
+            "also_in": list(self.also_in),
         }
 
 

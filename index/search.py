@@ -10,6 +10,7 @@ import numpy as np
 from .analyzer import Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import top_k
+from .duplicates import same_story, shingles
 from .question import search_text
 from .ranking import Ranking
 from .records import Hit
@@ -84,10 +85,10 @@ class Searcher:
         allowed = self._filter(source, since, until)
         if allowed is not None:
             coverage[~allowed] = 0.0
-        chosen = self._top_distinct(query, scores, coverage, k, min_coverage)
+        chosen, copies = self._top_distinct(query, scores, coverage, k, min_coverage)
         if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
             return []  # only weak matches: saying "nothing found" is the honest answer
-        return self._hits(query, chosen, scores)
+        return self._hits(query, chosen, copies, scores)
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """Passage scores, and each passage's share of the question's term weight.
@@ -132,9 +133,10 @@ class Searcher:
         return None if articles_ok is None else articles_ok[np.asarray(snap.passage_article)]
 
     def _top_distinct(self, query: Query, scores: np.ndarray, coverage: np.ndarray, k: int,
-                      min_coverage: float) -> list[int]:
+                      min_coverage: float) -> tuple[list[int], dict[int, list[int]]]:
         """Best relevant passages first, skipping any that overlaps a better one of the
-        same article."""
+        same article, and folding syndicated copies (the same text in another article)
+        into the better one. Returns the passages and, per passage, its copies."""
         # Okapi scores can be negative on tiny archives, so irrelevant passages get -inf.
         gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
         pool = k * _CANDIDATES_PER_HIT
@@ -144,24 +146,37 @@ class Searcher:
         # coverage breaks ties, then the passage number.
         top = top[np.lexsort((top, -coverage[top], -scores[top]))]
         snap = self.snapshot
+        texts = _PassageTexts(snap, self._store)
         chosen: list[int] = []
+        copies: dict[int, list[int]] = {}
         for p in top.tolist():
             article = snap.passage_article[p]
             start, end = snap.passage_start[p], snap.passage_end[p]
             if any(snap.passage_article[c] == article and start < snap.passage_end[c]
                    and snap.passage_start[c] < end for c in chosen):
                 continue
+            # A copy scores (almost) what its original does, so only close scores are
+            # compared as text.
+            original = next((c for c in chosen if snap.passage_article[c] != article
+                             and abs(scores[c] - scores[p]) <= 0.1 * abs(scores[c])
+                             and same_story(texts.shingles(c), texts.shingles(p))), None)
+            if original is not None:
+                copies.setdefault(original, []).append(p)
+                continue
             chosen.append(p)
             if len(chosen) == k:
                 break
-        return chosen
+        return chosen, copies
 
-    def _hits(self, query: Query, chosen: list[int], scores: np.ndarray) -> list[Hit]:
+    def _hits(self, query: Query, chosen: list[int], copies: dict[int, list[int]],
+              scores: np.ndarray) -> list[Hit]:
         """Hits for the chosen passages, each with its best sentence; the hit whose
         sentence best answers the question (see answer.py) comes first."""
         snap = self.snapshot
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
-        articles = self._store.articles(ids)
+        copy_ids = {p: [snap.article_ids[snap.passage_article[c]] for c in copies.get(p, [])]
+                    for p in chosen}
+        articles = self._store.articles([*ids, *(i for v in copy_ids.values() for i in v)])
         sentences = self._store.sentence_spans(ids)
         ranking = self.ranking
         hits: list[Hit] = []
@@ -186,8 +201,30 @@ class Searcher:
                 passage=article.text[start:end], sentence=article.text[s_start:s_end],
                 score=float(scores[p]), passage_start=start, passage_end=end,
                 sentence_start=s_start, sentence_end=s_end, authors=article.authors,
+                also_in=tuple(dict.fromkeys(
+                    articles[c].source for c in copy_ids[p]
+                    if articles[c].source != article.source)),
             ))
         if answer_scores:
             answering = best_index(answer_scores)
             hits.insert(0, hits.pop(answering))
         return hits
+
+
+class _PassageTexts:
+    """Passage texts and shingles, fetched from the store only when first needed."""
+
+    def __init__(self, snapshot: Snapshot, store: Store) -> None:
+        self._snapshot = snapshot
+        self._store = store
+        self._shingles: dict[int, frozenset[tuple[str, ...]]] = {}
+
+    def shingles(self, passage: int) -> frozenset[tuple[str, ...]]:
+        if passage not in self._shingles:
+            snap = self._snapshot
+            article_id = snap.article_ids[snap.passage_article[passage]]
+            article = self._store.article(article_id)
+            text = article.text[snap.passage_start[passage]:snap.passage_end[passage]] if (
+                article) else ""
+            self._shingles[passage] = shingles(text)
+        return self._shingles[passage]

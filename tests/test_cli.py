@@ -42,7 +42,7 @@ def test_ask_json_gives_the_documented_fields(capsys):
     assert code == 0 and payload["question"] == QUESTION
     assert len(payload["hits"]) == 2
     assert set(payload["hits"][0]) == {"article_id", "title", "source", "url", "published",
-                                       "passage", "sentence", "score"}
+                                       "passage", "sentence", "score", "also_in"}
     assert "60 SDF fighters" in payload["hits"][0]["sentence"]
 
 

@@ -87,3 +87,20 @@ def test_a_misspelt_name_is_corrected_to_the_archive_s_spelling(seeded: Archive)
     assert query.corrections == {"egelandd": "egeland"}
     assert seeded.search("Who is Jan Egelandd?")[0].sentence.startswith(
         "Last week, U.N. humanitarian official, Jan Egeland")
+
+
+def test_syndicated_copies_are_one_result_that_lists_the_outlets(archive: Archive,
+                                                                 tmp_path: Path):
+    wire = ("The ferry service to Gull Island resumed on Monday after a week of storms, the "
+            "harbour master said. Crews worked overnight to repair the damaged pier.")
+    archive.add([write_jsonl(tmp_path / "wire.jsonl", [
+        article(1, source="Daily Planet", text=wire),
+        article(2, source="Evening Star", text="GULL ISLAND (AP) — " + wire),
+        article(3, source="Coast Times", text="Island ferries ran again on Monday, and the "
+                                               "harbour master thanked the pier crews."),
+    ])])
+    hits = archive.search("When did the Gull Island ferry resume?", k=5)
+    wire_hits = [h for h in hits if h.source in ("Daily Planet", "Evening Star")]
+    assert len(wire_hits) == 1
+    assert set(wire_hits[0].also_in) | {wire_hits[0].source} == {"Daily Planet", "Evening Star"}
+    assert any(h.source == "Coast Times" for h in hits)  # a different report stays apart
