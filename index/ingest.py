@@ -81,8 +81,10 @@ def store_records(store: Store, records: Iterable[RawRecord | Rejection], window
     batch_ids: set[str] = set()
 
     def flush() -> None:
-        report.added += store.add(batch)
-        report.added_articles.extend(article for article, _, _ in batch)
+        added = set(store.add(batch))
+        report.added += len(added)
+        report.duplicates += len(batch) - len(added)  # the outlet had the text already
+        report.added_articles.extend(a for a, _, _ in batch if a.id in added)
         batch.clear()
         batch_ids.clear()
 

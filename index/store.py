@@ -5,6 +5,7 @@ The BM25 index is derived from it and can always be rebuilt from it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -26,10 +27,12 @@ CREATE TABLE IF NOT EXISTS articles (
     dateline TEXT,
     credits TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL,
+    text_key TEXT NOT NULL,  -- hash of the normalised text: one copy per outlet
     sentences TEXT NOT NULL,
     origin TEXT NOT NULL DEFAULT '',
     added_at TEXT NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS one_copy_per_outlet ON articles (source, text_key);
 CREATE TABLE IF NOT EXISTS passages (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
@@ -73,6 +76,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._add_text_keys()
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -81,27 +85,29 @@ class Store:
 
     # Writing -------------------------------------------------------------------
 
-    def add(self, items: Iterable[tuple[Article, list[tuple[int, int]], list[Passage]]]) -> int:
+    def add(self, items: Iterable[tuple[Article, list[tuple[int, int]], list[Passage]]]
+            ) -> list[str]:
         """Store new articles with their sentences and passages in one transaction.
 
-        Articles whose id is already stored are left as they are. Returns how many
-        were added. Either all of `items` is stored or, on any error, none.
+        An article whose id is already stored, or whose text its outlet already
+        published under another id, is left out. Returns the ids added. Either all of
+        `items` is stored or, on any error, none.
         """
         now = utc_stamp(datetime.now(UTC))
-        added = 0
+        added: list[str] = []
         with self._lock, self._transaction():
             for article, sentences, passages in items:
                 cur = self._db.execute(
                     "INSERT OR IGNORE INTO articles (id, title, source, url, published, authors,"
-                    " dateline, credits, text, sentences, origin, added_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " dateline, credits, text, text_key, sentences, origin, added_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (article.id, article.title, article.source, article.url, article.published,
                      json.dumps(list(article.authors)), article.dateline,
-                     json.dumps(list(article.credits)), article.text,
+                     json.dumps(list(article.credits)), article.text, text_key(article.text),
                      json.dumps(sentences), article.origin, now),
                 )
                 if cur.rowcount:
-                    added += 1
+                    added.append(article.id)
                     self._db.executemany(
                         "INSERT INTO passages (article_id, seq, start, end) VALUES (?,?,?,?)",
                         [(p.article_id, p.seq, p.start, p.end) for p in passages],
@@ -272,7 +278,18 @@ class Store:
                 " DO UPDATE SET slot = excluded.slot, cutoff = excluded.cutoff",
                 (key, utc_stamp(slot), utc_stamp(cutoff)))
 
-    # Internals -----------------------------------------------------------------
+    # Internals ----
+
+    def _add_text_keys(self) -> None:
+        """Bring a store made before text keys existed up to date (in one transaction)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if not columns or "text_key" in columns:
+            return
+        with self._transaction():
+            self._db.execute("ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
+            rows = self._db.execute("SELECT rowid, text FROM articles").fetchall()
+            self._db.executemany("UPDATE articles SET text_key = ? WHERE rowid = ?",
+                                 [(text_key(text), rowid) for rowid, text in rows])
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -301,6 +318,11 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def text_key(text: str) -> str:
+    """A hash of the text with case and white space normalised."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:32]
 
 
 def utc_stamp(moment: datetime) -> str:

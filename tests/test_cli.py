@@ -105,9 +105,11 @@ def test_config_file_sets_the_data_dir_and_bad_config_is_one_line(capsys, tmp_pa
                            "(known: data_dir, passage_stride, passage_window)")
 
 
-def test_the_example_config_is_valid(capsys):
-    code, _, _ = run(capsys, "stats", "--config", str(REPO / "config.example.toml"))
-    assert code == 0
+def test_the_example_config_is_valid(capsys, tmp_path: Path):
+    config = tmp_path / "config.toml"  # a copy: its relative data_dir lands in tmp_path
+    config.write_text((REPO / "config.example.toml").read_text("utf-8"), "utf-8")
+    code, _, _ = run(capsys, "stats", "--config", str(config))
+    assert code == 0 and (tmp_path / "data" / "newsdesk.sqlite3").is_file()
 
 
 def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):

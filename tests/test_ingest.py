@@ -156,3 +156,34 @@ def test_missing_path_is_reported(archive: Archive, tmp_path: Path):
 
 def _ids(archive: Archive) -> list[str]:
     return [row[0] for row in archive.store.iter_articles_with_sentences()]
+
+
+def test_an_outlet_s_repost_of_the_same_text_is_stored_once(archive: Archive, tmp_path: Path):
+    same = "The bridge reopened on Monday after repairs, the mayor said."
+    report = archive.add([write_jsonl(tmp_path / "a.jsonl", [
+        article(1, source="Gazette", url="https://g.example/a", text=same),
+        article(2, source="Gazette", url="https://g.example/a-amp", text=same.upper()),
+        article(3, source="Planet", url="https://p.example/a", text=same),  # another outlet
+    ])])
+    assert (report.added, report.duplicates) == (2, 1)
+
+
+def test_a_store_from_before_text_keys_is_brought_up_to_date(tmp_path: Path):
+    import sqlite3
+
+    from index.store import Store
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,"
+        " url TEXT, published TEXT, authors TEXT NOT NULL DEFAULT '[]', dateline TEXT,"
+        " credits TEXT NOT NULL DEFAULT '[]', text TEXT NOT NULL, sentences TEXT NOT NULL,"
+        " origin TEXT NOT NULL DEFAULT '', added_at TEXT NOT NULL);"
+        "INSERT INTO articles VALUES ('a1', 'T', 'S', NULL, NULL, '[]', NULL, '[]',"
+        " 'Some text.', '[[0, 10]]', '', '2024-01-01');")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.article("a1").text == "Some text."
+    assert store.counts()["articles"] == 1
+    store.close()
