@@ -168,7 +168,7 @@ class Archive:
             if folder is None:
                 self._searcher = None
             elif self._searcher is None or self._searcher.snapshot.folder != folder:
-                snapshot = load_snapshot(self.index_root)
+                snapshot = load_snapshot(self.index_root)  # may be newer than `folder`
                 self._searcher = (Searcher(snapshot, self.store, self.analyzer, self.ranking)
                                   if snapshot else None)
             return self._searcher

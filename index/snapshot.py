@@ -97,12 +97,13 @@ def write_snapshot(root: Path, *, passages: Bm25, articles: Bm25, article_ids: l
 
     final = root / name
     os.rename(tmp, final)
+    previous = current_snapshot_folder(root)
     pointer_tmp = root / f"{POINTER}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
     _fsync_file(pointer_tmp)
     os.replace(pointer_tmp, root / POINTER)
     _fsync_dir(root)
-    _remove_old(root, keep=name)
+    _remove_old(root, keep={name, previous.name if previous else name})
     return final
 
 
@@ -116,10 +117,23 @@ def current_snapshot_folder(root: Path) -> Path | None:
 
 
 def load_snapshot(root: Path) -> Snapshot | None:
-    """The current snapshot under `root`, or None when no index has been built."""
-    folder = current_snapshot_folder(root)
-    if folder is None:
-        return None
+    """The current snapshot under `root`, or None when no index has been built.
+
+    A build may switch the pointer, and remove what it pointed to two builds ago, while
+    this reads; a folder gone under our feet means "read the pointer again".
+    """
+    for _ in range(5):
+        folder = current_snapshot_folder(root)
+        if folder is None:
+            return None
+        try:
+            return _load(folder)
+        except FileNotFoundError:
+            continue
+    raise RuntimeError(f"{root}: the index changed five times while loading it")
+
+
+def _load(folder: Path) -> Snapshot | None:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT_VERSION:
         return None
@@ -152,11 +166,15 @@ def _remove_unfinished(root: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _remove_old(root: Path, keep: str) -> None:
-    # Open memory maps of a removed snapshot stay valid on POSIX until they are closed,
-    # so a searcher still holding the old snapshot keeps answering.
+def _remove_old(root: Path, keep: set[str]) -> None:
+    """Remove snapshots but the current and the one before it.
+
+    The one before is kept so that a reader that read the pointer just before the
+    switch can still open it; open memory maps of a removed snapshot stay valid on
+    POSIX, so a searcher still holding an older one keeps answering.
+    """
     for path in root.glob("snapshot-*"):
-        if path.name != keep and path.is_dir():
+        if path.name not in keep and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -106,3 +106,35 @@ def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path
                           .read_text())["articles"] == 3
     finally:
         after.close()
+
+
+def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tmp_path: Path):
+    """A reader thread asks while the archive is extended and re-indexed again and again:
+    every answer comes from the old index or the new one, never an error."""
+    import threading
+
+    reader = Archive(seeded.settings)  # another process's view, as the bot's would be
+    stop = threading.Event()
+    failures: list[BaseException] = []
+    answers: list[int] = []
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                answers.append(len(reader.search(QUESTION)))
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    try:
+        for n in range(1, 7):
+            seeded.add([write_jsonl(tmp_path / f"batch{n}.jsonl", [article(n)])])
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    reader.close()
+    assert failures == []
+    assert answers and min(answers) > 0
+    assert len(list(seeded.index_root.glob("snapshot-*"))) == 2  # current and previous
