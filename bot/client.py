@@ -14,6 +14,7 @@ from index import Archive, Config, load_config
 
 from .cogs.admin import Admin
 from .cogs.briefings import Briefings
+from .cogs.library import Library
 from .cogs.questions import Questions
 from .embeds import APOLOGY
 from .settings import DiscordSettings, discord_settings
@@ -70,6 +71,7 @@ class NewsdeskBot(commands.Bot):
 
         await self.add_cog(Questions(self))
         await self.add_cog(Briefings(self))
+        await self.add_cog(Library(self))
         await self.add_cog(Admin(self))
         if self.sync_commands:
             synced = await self.sync_app_commands()

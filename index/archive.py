@@ -9,8 +9,10 @@ This is what the console and the Discord bot use:
 
 from __future__ import annotations
 
+import fcntl
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,6 +68,7 @@ class Archive:
         self.analyzer = Analyzer()
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+        self._write_lock = threading.RLock()
 
     def close(self) -> None:
         self.store.close()
@@ -77,30 +80,48 @@ class Archive:
         """Ingest files, folders and http(s) page URLs, then bring the index up to date
         if anything changed."""
         progress = progress or Silent()
-        self._apply_passage_window(progress)
-        report = ingest(self.store, list(sources), self.settings.passage_window,
-                        self.settings.passage_stride, progress, fetcher)
-        if self.needs_rebuild():
-            self.rebuild(progress)
+        with self._writing():
+            self._apply_passage_window(progress)
+            report = ingest(self.store, list(sources), self.settings.passage_window,
+                            self.settings.passage_stride, progress, fetcher)
+            if self.needs_rebuild():
+                self._rebuild(progress)
         return report
 
     def add_records(self, records: Iterable[RawRecord | Rejection],
                     progress: Progress | None = None) -> IngestReport:
         """Ingest records read elsewhere (feed entries), then update the index."""
         progress = progress or Silent()
-        self._apply_passage_window(progress)
-        report = IngestReport()
-        store_records(self.store, records, self.settings.passage_window,
-                      self.settings.passage_stride, report)
-        if self.needs_rebuild():
-            self.rebuild(progress)
+        with self._writing():
+            self._apply_passage_window(progress)
+            report = IngestReport()
+            store_records(self.store, records, self.settings.passage_window,
+                          self.settings.passage_stride, report)
+            if self.needs_rebuild():
+                self._rebuild(progress)
         return report
 
     def rebuild(self, progress: Progress | None = None) -> Path:
         """Build a fresh index from the store and switch to it atomically."""
-        progress = progress or Silent()
+        with self._writing():
+            return self._rebuild(progress or Silent())
+
+    def _rebuild(self, progress: Progress) -> Path:
         self._apply_passage_window(progress)
         return build_index(self.store, self.index_root, self.analyzer, self.ranking, progress)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time, across threads and processes (the bot polling feeds
+        while someone runs `newsdesk add`): readers never wait for it."""
+        with self._write_lock:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.settings.data_dir / "write.lock", "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure_searchable(self, progress: Progress | None = None) -> str | None:
         """Make sure there is an index to search: an empty archive gets the bundled seed

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import discord
 from discord.ext import commands
+
+from ..permissions import is_admin
 
 if TYPE_CHECKING:
     from ..client import NewsdeskBot
@@ -14,19 +15,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("newsdesk.bot.admin")
 
 
-def is_admin(bot: NewsdeskBot, author: discord.abc.User) -> bool:
-    """The bot's owner, or a member holding one of the configured admin roles."""
-    roles = getattr(author, "roles", [])
-    wanted = bot.settings.admin_roles
-    return any(role.id in wanted or role.name in wanted for role in roles)
-
-
 class Admin(commands.Cog):
     def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
     async def cog_check(self, ctx: commands.Context) -> bool:
-        if await self.bot.is_owner(ctx.author) or is_admin(self.bot, ctx.author):
+        if await is_admin(self.bot, ctx.author):
             return True
         raise commands.CheckFailure("only the bot's owner or an admin role may do that")
 

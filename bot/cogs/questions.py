@@ -81,6 +81,8 @@ class Questions(commands.Cog):
         if message.author.bot or me is None:
             return None
         if me in message.mentions:
+            if message.attachments:
+                return None  # articles sent to be added: the library cog takes them
             return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         if message.channel.id in self.settings.question_channels:
             return message.content.strip() or None

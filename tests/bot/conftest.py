@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from bot import create_bot
 from index import Archive, IndexSettings
+from index.fetch import Fetcher
 
 from ..conftest import SEEDS, write_jsonl
+from ..news_site import ARTICLE_TEXT, NewsSite, page
 
 # The seed article gives two death tolls (40 and 60); either sentence answers the question.
 ANSWERS_THE_TOLL = re.compile(r"killed (at least|more than) \d+|\d+ SDF fighters were killed")
@@ -51,3 +54,48 @@ def config_path(tmp_path: Path, data_dir: Path) -> Path:
 @pytest.fixture
 def simcord_bot(config_path: Path):
     return create_bot(config_path, sync_commands=True)
+
+
+QUESTION = "When did the ferry to Gull Island resume?"
+
+
+def answer_of(result):
+    """The message that answered: after a "thinking" defer, Discord turns the first
+    follow-up into the original response."""
+    return result.followups[-1] if result.followups else result.response
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@pytest.fixture
+def fast_fetcher(monkeypatch):
+    """The bot's fetcher without its politeness delay (one test server, many requests)."""
+    import bot.cogs.library as library
+    monkeypatch.setattr(library, "Fetcher", partial(Fetcher, timeout=1.0, per_host_delay=0.0))
+
+
+@pytest.fixture
+def site():
+    """A news site on 127.0.0.1 with one article page and a feed that links to it."""
+    server = NewsSite()
+    server.routes["/ferry.html"] = lambda h: (200, HTML, page(
+        "Ferry returns after storms", "Harbour Gazette", ARTICLE_TEXT, server.url("/ferry.html")))
+    server.routes["/feed.xml"] = lambda h: (200, {"Content-Type": "application/rss+xml"}, (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Gazette</title>'
+        f'<item><title>Ferry returns</title><link>{server.url("/ferry.html")}</link></item>'
+        "</channel></rss>").encode())
+    server.start()
+    yield server
+    server.stop()
+
+
+
+
+@pytest.fixture
+def newsroom(simcord_env):
+    """A server with one channel and one member: (env, channel, member)."""
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("newsroom")
+    member = guild.add_member(simcord_env.create_user("alice"))
+    return simcord_env, channel, member

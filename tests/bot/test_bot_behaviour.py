@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.embeds import MESSAGE_EMBEDS_MAX
 
-from .conftest import ANSWERS_THE_TOLL
+from .conftest import ANSWERS_THE_TOLL, answer_of
 
 QUESTION = "How many SDF fighters did ISIS kill?"
 
@@ -72,12 +72,6 @@ async def test_a_question_nothing_answers_says_so_and_suggests_search(world):
     text = channel.last_message.content
     assert "Nothing in the archive answers" in text
     assert "/search" in text
-
-
-def answer_of(result):
-    """The message that answered: after a "thinking" defer, Discord turns the first
-    follow-up into the original response."""
-    return result.followups[-1] if result.followups else result.response
 
 
 async def test_slash_ask_defers_then_follows_up_with_the_answer(world):
@@ -174,7 +168,7 @@ async def test_sync_is_for_admins_only(world):
     assert "only the bot's owner or an admin role" in channel.last_message.content
     assert [type(e) for e in env.errors] == [commands.CheckFailure]  # seen, and answered
     await editor.send(channel, f"{env.bot.user.mention} sync")
-    assert channel.last_message.content == "Synced 5 slash commands."
+    assert channel.last_message.content == "Synced 6 slash commands."
 
 
 async def test_an_unexpected_error_is_logged_once_and_the_user_gets_an_apology(

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-import pytest
-
 from bot.embeds import MESSAGE_EMBEDS_MAX
 from bot.settings import ScheduledBriefing
 
-
-@pytest.fixture
-def world(simcord_env):
-    guild = simcord_env.create_guild()
-    channel = guild.create_text_channel("morning-meeting")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    return simcord_env, channel, alice
+from .conftest import answer_of
 
 
-def shown(result):
-    return result.followups[-1] if result.followups else result.response
-
-
-async def test_slash_briefing_posts_a_digest_with_its_sources(world):
-    _, channel, alice = world
+async def test_slash_briefing_posts_a_digest_with_its_sources(newsroom):
+    _, channel, alice = newsroom
     result = await alice.slash(channel, "briefing", topic="ferry storm", days=3650)
-    embeds = shown(result).embeds
+    embeds = answer_of(result).embeds
     header, stories = embeds[0], embeds[1:]
     assert header.title == "Briefing: ferry storm"
     assert header.description.startswith("8 articles from 2 outlets, published 2024-05-02 to "
@@ -37,10 +25,10 @@ async def test_slash_briefing_posts_a_digest_with_its_sources(world):
     assert sum(len(e) for e in embeds) <= MESSAGE_EMBEDS_MAX
 
 
-async def test_slash_briefing_shows_both_figures_when_sources_disagree(world):
-    _, channel, alice = world
+async def test_slash_briefing_shows_both_figures_when_sources_disagree(newsroom):
+    _, channel, alice = newsroom
     result = await alice.slash(channel, "briefing", topic="fighting in Deir el-Zour", days=30)
-    embeds = shown(result).embeds
+    embeds = answer_of(result).embeds
     assert "1 undated" in embeds[0].description
     dispute = embeds[-1]
     assert dispute.title == "Sources differ: fighters killed, 40 against 60"
@@ -48,8 +36,8 @@ async def test_slash_briefing_shows_both_figures_when_sources_disagree(world):
     assert all(f.value.startswith("> ") for f in dispute.fields)
 
 
-async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(world):
-    env, channel, _ = world
+async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(newsroom):
+    env, channel, _ = newsroom
     cog = env.bot.get_cog("Briefings")
     ferries = ScheduledBriefing(channel.id, "ferry storm", time(7, 0), "UTC", days=3650)
     store = env.bot.archive.store
