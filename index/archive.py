@@ -69,6 +69,7 @@ class Archive:
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
+        self._writers = 0
 
     def close(self) -> None:
         self.store.close()
@@ -115,12 +116,17 @@ class Archive:
         """One writer at a time, across threads and processes (the bot polling feeds
         while someone runs `newsdesk add`): readers never wait for it."""
         with self._write_lock:
+            if self._writers:  # re-entered by this thread: the file lock is held already
+                yield
+                return
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             with open(self.settings.data_dir / "write.lock", "a") as handle:
                 fcntl.flock(handle, fcntl.LOCK_EX)
+                self._writers += 1
                 try:
                     yield
                 finally:
+                    self._writers -= 1
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure_searchable(self, progress: Progress | None = None) -> str | None:

@@ -138,3 +138,29 @@ def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tm
     assert failures == []
     assert answers and min(answers) > 0
     assert len(list(seeded.index_root.glob("snapshot-*"))) == 2  # current and previous
+
+
+ADD_ONE = """
+import sys
+from pathlib import Path
+from index import Archive, IndexSettings
+Archive(IndexSettings(Path(sys.argv[1]))).add([Path(sys.argv[2])])
+"""
+
+
+def test_two_processes_adding_at_once_both_land_in_the_index(tmp_path: Path):
+    data = tmp_path / "data"
+    files = [write_jsonl(tmp_path / f"p{n}.jsonl", [article(n), article(n + 10)])
+             for n in (1, 2)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", ADD_ONE, str(data), str(f)], cwd=REPO,
+                              env=env, stderr=subprocess.PIPE) for f in files]
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0, proc.stderr.read().decode()
+    archive = Archive(IndexSettings(data))
+    try:
+        assert archive.store.counts()["articles"] == 4
+        assert not archive.needs_rebuild()
+        assert archive.search("bridge12 town12")[0].article_id == "art-12"
+    finally:
+        archive.close()
