@@ -83,7 +83,7 @@ class Archive:
         progress = progress or Silent()
         with self._writing():
             self._apply_passage_window(progress)
-            report = ingest(self.store, list(sources), self.settings.passage_window,
+            report = ingest(self.store, self.analyzer, list(sources), self.settings.passage_window,
                             self.settings.passage_stride, progress, fetcher)
             if self.needs_rebuild():
                 self._rebuild(progress)
@@ -96,7 +96,7 @@ class Archive:
         with self._writing():
             self._apply_passage_window(progress)
             report = IngestReport()
-            store_records(self.store, records, self.settings.passage_window,
+            store_records(self.store, self.analyzer, records, self.settings.passage_window,
                           self.settings.passage_stride, report)
             if self.needs_rebuild():
                 self._rebuild(progress)

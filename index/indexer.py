@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .analyzer import Analyzer
+from .analyzer import ANALYZER_VERSION, Analyzer
 from .bm25 import Bm25
 from .progress import Progress
 from .ranking import Ranking
@@ -38,11 +38,14 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
     def passage_documents() -> Iterator[list[str]]:
         # Each sentence is analysed once; a passage's terms are its sentences' terms
         # (passages start and end on sentence boundaries), an article's are all of them.
-        for number, row in enumerate(store.iter_index_rows()):
+        for number, row in enumerate(store.iter_index_rows(ANALYZER_VERSION)):
             article_ids.append(row.article_id)
             sources.append(row.source)
             published.append(row.published)
-            per_sentence = [(s, analyzer.terms(row.text[s:e])) for s, e in row.sentences]
+            cached = row.sentence_terms
+            per_sentence = list(zip((s for s, _ in row.sentences), cached, strict=True)) if (
+                cached is not None) else [(s, analyzer.terms(row.text[s:e]))
+                                          for s, e in row.sentences]
             article_terms.append([t for _, terms in per_sentence for t in terms])
             for start, end in row.passages:
                 passage_article.append(number)

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
 from .fetch import Fetcher, FetchError
 from .passages import make_passages
 from .progress import Progress
 from .readers import find_files, read_file
-from .records import Article, Passage, RawRecord, Rejection
-from .store import Store
+from .records import Article, RawRecord, Rejection
+from .store import Store, StoredArticle
 from .web import record_from_html
 
 # Articles are committed in batches: a crash loses at most one batch, never the store.
@@ -34,8 +35,8 @@ def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.startswith(("http://", "https://"))
 
 
-def ingest(store: Store, sources: Iterable[Path | str], window: int, stride: int,
-           progress: Progress, fetcher: Fetcher | None = None) -> IngestReport:
+def ingest(store: Store, analyzer: Analyzer, sources: Iterable[Path | str], window: int,
+           stride: int, progress: Progress, fetcher: Fetcher | None = None) -> IngestReport:
     """Read every article under `sources` (files, folders, http(s) URLs of pages) into
     `store`; bad ones are skipped and reported, duplicates (by id) are counted and not
     stored again."""
@@ -59,7 +60,7 @@ def ingest(store: Store, sources: Iterable[Path | str], window: int, stride: int
                 yield fetch_page(fetcher or Fetcher(), unit)
             progress.advance()
 
-    store_records(store, records(), window, stride, report)
+    store_records(store, analyzer, records(), window, stride, report)
     return report
 
 
@@ -74,17 +75,17 @@ def fetch_page(fetcher: Fetcher, url: str) -> RawRecord | Rejection:
     return record_from_html(fetched.body, fetched.url, url, host)
 
 
-def store_records(store: Store, records: Iterable[RawRecord | Rejection], window: int,
-                  stride: int, report: IngestReport) -> None:
-    """Validate, clean and store records in batches, counting into `report`."""
-    batch: list[tuple[Article, list[tuple[int, int]], list[Passage]]] = []
+def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord | Rejection],
+                  window: int, stride: int, report: IngestReport) -> None:
+    """Validate, clean, analyse and store records in batches, counting into `report`."""
+    batch: list[StoredArticle] = []
     batch_ids: set[str] = set()
 
     def flush() -> None:
-        added = set(store.add(batch))
+        added = set(store.add(batch, ANALYZER_VERSION))
         report.added += len(added)
         report.duplicates += len(batch) - len(added)  # the outlet had the text already
-        report.added_articles.extend(a for a, _, _ in batch if a.id in added)
+        report.added_articles.extend(a for a, _, _, _ in batch if a.id in added)
         batch.clear()
         batch_ids.clear()
 
@@ -98,7 +99,9 @@ def store_records(store: Store, records: Iterable[RawRecord | Rejection], window
             report.duplicates += 1
             continue
         batch_ids.add(article.id)
-        batch.append((article, sentences, make_passages(article.id, sentences, window, stride)))
+        terms = [analyzer.terms(article.text[s:e]) for s, e in sentences]
+        batch.append((article, sentences, terms,
+                      make_passages(article.id, sentences, window, stride)))
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()

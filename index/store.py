@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     text_key TEXT NOT NULL,  -- hash of the normalised text: one copy per outlet
     sentences TEXT NOT NULL,
+    terms TEXT,  -- each sentence's index terms, cached so re-indexing skips the analysis
+    terms_version TEXT,  -- the analyzer that made them
     origin TEXT NOT NULL DEFAULT '',
     added_at TEXT NOT NULL
 );
@@ -57,9 +59,15 @@ class IndexRow(NamedTuple):
     article_id: str
     source: str
     published: str | None
-    text: str
+    text: str | None  # only when its terms are not cached
     sentences: list[tuple[int, int]]
     passages: list[tuple[int, int]]
+    sentence_terms: list[list[str]] | None
+
+
+# An article as ingest hands it to the store: with its sentence spans, each sentence's
+# index terms, and its passages.
+StoredArticle = tuple[Article, list[tuple[int, int]], list[list[str]], list[Passage]]
 
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credits, text, origin"
@@ -76,7 +84,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._add_text_keys()
+        self._migrate()
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -85,8 +93,7 @@ class Store:
 
     # Writing -------------------------------------------------------------------
 
-    def add(self, items: Iterable[tuple[Article, list[tuple[int, int]], list[Passage]]]
-            ) -> list[str]:
+    def add(self, items: Iterable[StoredArticle], terms_version: str) -> list[str]:
         """Store new articles with their sentences and passages in one transaction.
 
         An article whose id is already stored, or whose text its outlet already
@@ -96,15 +103,16 @@ class Store:
         now = utc_stamp(datetime.now(UTC))
         added: list[str] = []
         with self._lock, self._transaction():
-            for article, sentences, passages in items:
+            for article, sentences, terms, passages in items:
                 cur = self._db.execute(
                     "INSERT OR IGNORE INTO articles (id, title, source, url, published, authors,"
-                    " dateline, credits, text, text_key, sentences, origin, added_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " dateline, credits, text, text_key, sentences, terms, terms_version,"
+                    " origin, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (article.id, article.title, article.source, article.url, article.published,
                      json.dumps(list(article.authors)), article.dateline,
                      json.dumps(list(article.credits)), article.text, text_key(article.text),
-                     json.dumps(sentences), article.origin, now),
+                     json.dumps(sentences), json.dumps([" ".join(t) for t in terms]),
+                     terms_version, article.origin, now),
                 )
                 if cur.rowcount:
                     added.append(article.id)
@@ -185,20 +193,34 @@ class Store:
         for article_id, text, sentences in rows:
             yield article_id, text, [tuple(s) for s in json.loads(sentences)]
 
-    def iter_index_rows(self) -> Iterator[IndexRow]:
-        """Every article with its sentence and passage spans, for building the index."""
+    def iter_index_rows(self, terms_version: str) -> Iterator[IndexRow]:
+        """Every article with its sentence and passage spans, for building the index, and
+        its sentences' terms if they were cached by the analyzer `terms_version` (else its
+        text, to analyse)."""
         with self._lock:
             articles = self._db.execute(
-                "SELECT id, source, published, text, sentences FROM articles ORDER BY rowid"
-            ).fetchall()
+                "SELECT id, source, published, sentences,"
+                " CASE WHEN terms_version = ? THEN NULL ELSE text END,"
+                " CASE WHEN terms_version = ? THEN terms END"
+                " FROM articles ORDER BY rowid", (terms_version, terms_version)).fetchall()
             spans: dict[str, list[tuple[int, int]]] = {}
             for article_id, start, end in self._db.execute(
                     "SELECT article_id, start, end FROM passages ORDER BY article_id, seq"):
                 spans.setdefault(article_id, []).append((start, end))
-        for article_id, source, published, text, sentences in articles:
+        for article_id, source, published, sentences, text, terms in articles:
             yield IndexRow(article_id, source, published, text,
                            [tuple(s) for s in json.loads(sentences)],
-                           spans.get(article_id, []))
+                           spans.get(article_id, []),
+                           [t.split() for t in json.loads(terms)] if terms else None)
+
+    def iter_passage_texts(self) -> Iterator[str]:
+        """The text of every passage."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.text, p.start, p.end FROM passages p JOIN articles a"
+                " ON a.id = p.article_id ORDER BY a.rowid, p.seq").fetchall()
+        for text, start, end in rows:
+            yield text[start:end]
 
     def titles_matching(self, text: str, limit: int) -> list[tuple[str, str, str]]:
         """(id, title, source) of articles whose title or id contains `text`, newest first."""
@@ -280,16 +302,21 @@ class Store:
 
     # Internals ----
 
-    def _add_text_keys(self) -> None:
-        """Bring a store made before text keys existed up to date (in one transaction)."""
+    def _migrate(self) -> None:
+        """Bring a store made by an earlier newsdesk up to date (in one transaction)."""
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
-        if not columns or "text_key" in columns:
-            return
+        if not columns:
+            return  # a new store
         with self._transaction():
-            self._db.execute("ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
-            rows = self._db.execute("SELECT rowid, text FROM articles").fetchall()
-            self._db.executemany("UPDATE articles SET text_key = ? WHERE rowid = ?",
-                                 [(text_key(text), rowid) for rowid, text in rows])
+            if "text_key" not in columns:
+                self._db.execute(
+                    "ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
+                rows = self._db.execute("SELECT rowid, text FROM articles").fetchall()
+                self._db.executemany("UPDATE articles SET text_key = ? WHERE rowid = ?",
+                                     [(text_key(text), rowid) for rowid, text in rows])
+            for column in ("terms", "terms_version"):
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

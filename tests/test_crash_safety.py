@@ -164,3 +164,16 @@ def test_two_processes_adding_at_once_both_land_in_the_index(tmp_path: Path):
         assert archive.search("bridge12 town12")[0].article_id == "art-12"
     finally:
         archive.close()
+
+
+def test_re_indexing_uses_cached_terms_and_recomputes_stale_ones(seeded: Archive):
+    """Terms cached at ingest make rebuilds skip the analysis; terms cached by another
+    analyzer version are recomputed, giving the same index."""
+    import numpy as np
+
+    before = seeded.searcher().snapshot.passages
+    seeded.store._db.execute("UPDATE articles SET terms_version = 'an older analyzer'")
+    seeded.rebuild()
+    after = seeded.searcher().snapshot.passages
+    assert after.vocabulary == before.vocabulary
+    assert np.array_equal(np.asarray(after.doc_len), np.asarray(before.doc_len))
