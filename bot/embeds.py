@@ -171,8 +171,8 @@ def briefing_header(briefing: Briefing) -> discord.Embed:
     dates = (f"published {briefing.first_date} to {briefing.last_date}"
              if briefing.first_date else "none dated")
     undated = f"; {len(briefing.undated)} undated" if briefing.undated else ""
-    embed.description = (f"{briefing.articles} articles from {len(briefing.outlets)} outlets, "
-                         f"{dates}{undated}.")
+    embed.description = (f"{plural(briefing.articles, 'article')} from "
+                         f"{plural(len(briefing.outlets), 'outlet')}, {dates}{undated}.")
     if briefing.disputes:
         embed.description += " Sources differ on some figures: see the end."
     return embed
@@ -199,6 +199,10 @@ def dispute_embed(dispute: Dispute) -> discord.Embed:
         embed.add_field(name=safe_cut(f"{citation.value} — {citation.source}, {when}", 250),
                         value=f"> {safe_cut(citation.sentence, 900)}", inline=False)
     return embed
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def embeds_length(embeds: Sequence[discord.Embed]) -> int:

@@ -165,9 +165,8 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
         return
     dates = (f"published {briefing.first_date} to {briefing.last_date}"
              if briefing.first_date else "none dated")
-    header = Text(f"{briefing.articles} article{'s' * (briefing.articles != 1)} from "
-                  f"{len(briefing.outlets)} outlet{'s' * (len(briefing.outlets) != 1)}, "
-                  f"{dates}" + (f"; {len(briefing.undated)} undated" if briefing.undated
+    header = Text(f"{plural(briefing.articles, 'article')} from "
+                  f"{plural(len(briefing.outlets), 'outlet')}, {dates}" + (f"; {len(briefing.undated)} undated" if briefing.undated
                                 else "") + f" · window: {window}")
     console.print(Panel(header, title=f"Briefing: {briefing.topic}", title_align="left",
                         border_style="cyan"))
@@ -199,6 +198,10 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
                                                 f"“{citation.sentence}” ",
                                                 (f"— {citation.source}, {when}", "dim")),
                                   (0, 0, 0, 4)))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def render_stats(console: Console, stats: ArchiveStats) -> None:
