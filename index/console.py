@@ -165,9 +165,9 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
         return
     dates = (f"published {briefing.first_date} to {briefing.last_date}"
              if briefing.first_date else "none dated")
+    undated = f"; {len(briefing.undated)} undated" if briefing.undated else ""
     header = Text(f"{plural(briefing.articles, 'article')} from "
-                  f"{plural(len(briefing.outlets), 'outlet')}, {dates}" + (f"; {len(briefing.undated)} undated" if briefing.undated
-                                else "") + f" · window: {window}")
+                  f"{plural(len(briefing.outlets), 'outlet')}, {dates}{undated} · window: {window}")
     console.print(Panel(header, title=f"Briefing: {briefing.topic}", title_align="left",
                         border_style="cyan"))
     for label, items in (("", briefing.items), ("Undated", briefing.undated)):
