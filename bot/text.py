@@ -8,6 +8,7 @@ so a cut never falls inside markdown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import discord
 
@@ -48,22 +49,14 @@ def cut_start(text: str, limit: int) -> str:
     return ELLIPSIS + (parts[1] if len(parts) == 2 else room).lstrip()
 
 
-def safe_cut(text: str, limit: int) -> str:
-    """Escaped text of at most `limit` characters, cut before escaping."""
+def safe_cut(text: str, limit: int, cut: Callable[[str, int], str] = cut_end) -> str:
+    """Escaped text of at most `limit` characters, cut (by `cut`) before escaping, so
+    that no cut falls inside an escape."""
     escaped = escape(text)
     raw_limit = limit
     while len(escaped) > limit and raw_limit > 0:
         raw_limit -= max(len(escaped) - limit, 1)
-        escaped = escape(cut_end(text, raw_limit))
-    return escaped
-
-
-def _safe_cut_start(text: str, limit: int) -> str:
-    escaped = escape(text)
-    raw_limit = limit
-    while len(escaped) > limit and raw_limit > 0:
-        raw_limit -= max(len(escaped) - limit, 1)
-        escaped = escape(cut_start(text, raw_limit))
+        escaped = escape(cut(text, raw_limit))
     return escaped
 
 
@@ -80,6 +73,6 @@ def quote(passage: str, answer_start: int, answer_end: int, limit: int) -> str:
     answer = lines(safe_cut(answer_text, budget))
     left = budget - len(answer)
     after = lines(safe_cut(after_text, max(left - min(left // 2, len(escape(before_text))), 0)))
-    before = lines(_safe_cut_start(before_text, max(left - len(after), 0)))
+    before = lines(safe_cut(before_text, max(left - len(after), 0), cut_start))
     # A trimmed side may lose its paragraph break; keep the bold run on its own words.
     return f"> {before}**{answer}**{after}".rstrip()

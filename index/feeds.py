@@ -23,7 +23,7 @@ import feedparser
 from .archive import Archive
 from .articles import article_id
 from .config import FeedSource
-from .fetch import Fetcher, FetchError
+from .fetch import Fetcher
 from .ingest import fetch_page
 from .records import RawRecord, Rejection
 from .web import MIN_ARTICLE_WORDS
@@ -76,7 +76,7 @@ def _poll(archive: Archive, feed: FeedSource, fetcher: Fetcher, report: FeedRepo
     if feed.url.startswith(("http://", "https://")):
         etag, modified = archive.store.feed_state(feed.url)
         fetched = fetcher.get(feed.url, etag=etag, last_modified=modified)
-        if isinstance(fetched, FetchError):
+        if isinstance(fetched, Rejection):
             report.error = fetched.reason
             return
         if fetched.status == 304:

@@ -3,8 +3,8 @@
 Every request has a timeout and an overall deadline (a server that trickles bytes is
 cut off), a size cap, a User-Agent that says who is asking, and waits `per_host_delay`
 seconds between requests to one host. Conditional requests (ETag, Last-Modified) let
-an unchanged feed answer 304 with no body. Failures come back as values, one line
-each, so one bad source never stops the others.
+an unchanged feed answer 304 with no body. Failures come back as values (a Rejection:
+the URL and why, in one line), so one bad source never stops the others.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from .records import Rejection
 
 USER_AGENT = "newsdesk/0.1 (+news archive for a team; polite fetching)"
 
@@ -29,15 +31,6 @@ class Fetched:
     last_modified: str | None
 
 
-@dataclass(frozen=True)
-class FetchError:
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: {self.reason}"
-
-
 class Fetcher:
     def __init__(self, timeout: float = 10.0, max_bytes: int = 5 * 2**20,
                  per_host_delay: float = 1.0, deadline: float = 30.0) -> None:
@@ -49,10 +42,10 @@ class Fetcher:
         self._lock = threading.Lock()
 
     def get(self, url: str, etag: str | None = None,
-            last_modified: str | None = None) -> Fetched | FetchError:
+            last_modified: str | None = None) -> Fetched | Rejection:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return FetchError(url, "not an http(s) URL")
+            return Rejection(url, "not an http(s) URL")
         self._wait_for(parts.hostname)
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
         if etag:
@@ -65,29 +58,29 @@ class Fetcher:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 length = response.headers.get("Content-Length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
-                    return FetchError(url, f"too large ({int(length) / 2**20:.1f} MiB; the "
-                                           f"limit is {self.max_bytes / 2**20:.0f} MiB)")
+                    return Rejection(url, f"too large ({int(length) / 2**20:.1f} MiB; the "
+                                          f"limit is {self.max_bytes / 2**20:.0f} MiB)")
                 body = bytearray()
                 while chunk := response.read(65536):
                     body += chunk
                     if len(body) > self.max_bytes:
-                        return FetchError(url, f"too large (over {self.max_bytes / 2**20:.0f}"
-                                               " MiB)")
+                        return Rejection(url, f"too large (over {self.max_bytes / 2**20:.0f}"
+                                              " MiB)")
                     if time.monotonic() - began > self.deadline:
-                        return FetchError(url, f"too slow (over {self.deadline:.0f} s)")
+                        return Rejection(url, f"too slow (over {self.deadline:.0f} s)")
                 return Fetched(response.geturl(), response.status, bytes(body),
                                response.headers.get_content_type(), response.headers.get("ETag"),
                                response.headers.get("Last-Modified"))
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 return Fetched(url, 304, b"", "", etag, last_modified)
-            return FetchError(url, f"HTTP {exc.code} {exc.reason}")
+            return Rejection(url, f"HTTP {exc.code} {exc.reason}")
         except urllib.error.URLError as exc:
-            return FetchError(url, f"cannot connect: {exc.reason}")
+            return Rejection(url, f"cannot connect: {exc.reason}")
         except TimeoutError:
-            return FetchError(url, f"no answer within {self.timeout:.0f} s")
+            return Rejection(url, f"no answer within {self.timeout:.0f} s")
         except OSError as exc:
-            return FetchError(url, f"connection failed: {exc}")
+            return Rejection(url, f"connection failed: {exc}")
 
     def _wait_for(self, host: str) -> None:
         """Keep `per_host_delay` seconds between two requests to one host."""

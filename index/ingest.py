@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
-from .fetch import Fetcher, FetchError
+from .fetch import Fetcher
 from .passages import make_passages
 from .progress import Progress
 from .readers import find_files, read_file
@@ -67,8 +67,8 @@ def ingest(store: Store, analyzer: Analyzer, sources: Iterable[Path | str], wind
 def fetch_page(fetcher: Fetcher, url: str) -> RawRecord | Rejection:
     """The article at `url`, or why there is none."""
     fetched = fetcher.get(url)
-    if isinstance(fetched, FetchError):
-        return Rejection(url, fetched.reason)
+    if isinstance(fetched, Rejection):
+        return fetched
     if fetched.content_type not in HTML_TYPES:
         return Rejection(url, f"not a web page (content type {fetched.content_type or 'none'})")
     host = fetched.url.split("/")[2]

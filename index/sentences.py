@@ -1,6 +1,6 @@
 """Sentence splitting with nltk's Punkt and an English news abbreviation list kept here.
 
-Punkt's trained English model would need `nltk.download()`, which cannot work offline;
+Punkt's trained English model would have to be downloaded, which cannot work offline;
 an untrained Punkt with a good abbreviation list does as well on news copy.
 """
 
