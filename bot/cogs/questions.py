@@ -27,6 +27,7 @@ from ..text import escape
 from ..views import PagerView
 
 if TYPE_CHECKING:
+    from index import Archive
 
     from ..client import NewsdeskBot
 
@@ -47,7 +48,8 @@ class Questions(commands.Cog):
         return self.bot.settings
 
     @property
-    def archive(self):
+    def archive(self) -> Archive:
+        """The bot's archive; it opens in setup_hook, before any cog loads."""
         assert self.bot.archive is not None
         return self.bot.archive
 
