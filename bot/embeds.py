@@ -46,11 +46,13 @@ def title_of(hit: Hit | Article, limit: int = TITLE_MAX) -> str:
     return safe_cut(hit.title, limit)
 
 
-def answer_embed(question: str, hit: Hit) -> discord.Embed:
-    """The sentence that answers, with where it came from."""
+def answer_embed(question: str, hit: Hit, note: str = "") -> discord.Embed:
+    """The sentence that answers, with where it came from (and `note`, if any, below)."""
     embed = discord.Embed(colour=ANSWER_COLOUR, title=cut_end(question, TITLE_MAX))
     embed.description = (f"**{safe_cut(hit.sentence, 1500)}**\n\n"
                          f"— {title_of(hit, 300)}, {dateline(hit)}")
+    if note:
+        embed.set_footer(text=note[:FOOTER_MAX])
     return embed
 
 
@@ -64,20 +66,21 @@ def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
     return embed
 
 
-def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int
-                ) -> list[discord.Embed]:
+def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int,
+                note: str = "") -> list[discord.Embed]:
     """Page `page` (from 0) of an answer: the answer embed first, then its passages."""
     chosen = hits[page * per_page:(page + 1) * per_page]
-    embeds = [answer_embed(question, hits[0])] if page == 0 else []
+    embeds = [answer_embed(question, hits[0], note)] if page == 0 else []
     embeds += [passage_embed(hit, page * per_page + i + 1, len(hits))
                for i, hit in enumerate(chosen)]
     return fit_message(embeds)
 
 
-def answer_pages(question: str, hits: Sequence[Hit], per_page: int) -> list[list[discord.Embed]]:
+def answer_pages(question: str, hits: Sequence[Hit], per_page: int,
+                 note: str = "") -> list[list[discord.Embed]]:
     """Every page of an answer, for the pager."""
     count = max(1, -(-len(hits) // per_page))
-    return [answer_page(question, hits, page, per_page) for page in range(count)]
+    return [answer_page(question, hits, page, per_page, note) for page in range(count)]
 
 
 def no_match_text(question: str, searched: Sequence[str]) -> str:

@@ -101,17 +101,11 @@ def render_answer(console: Console, question: str, hits: list[Hit], query: Query
     console.print(Panel(answer, title="Answer", title_align="left", border_style="yellow",
                         subtitle=Text(question, style="italic"), subtitle_align="left"))
     if query.corrections:
-        console.print(f"[dim]{corrections_note(query)}[/]")
+        console.print(f"[dim]{query.corrections_note()}[/]")
     for number, hit in enumerate(hits, start=1):
         console.print(Text(f"{number}. ", style="bold") + title_text(hit))
         console.print(Padding(source_line(hit), (0, 0, 0, 3)))
         console.print(Padding(passage_text(hit), (0, 0, 1, 3)))
-
-
-def corrections_note(query: Query) -> str:
-    """"Searched for border (typed: boarder)", for terms the archive did not know."""
-    return "; ".join(f"searched for “{fixed}” (typed: “{typed}”)"
-                     for typed, fixed in query.corrections.items()).capitalize()
 
 
 def render_no_match(console: Console, question: str, query: Query) -> None:

@@ -34,6 +34,11 @@ class Query:
     known_terms: list[str]  # as searched: terms the archive knows, misspellings corrected
     corrections: dict[str, str]  # typed term -> the known term searched instead
 
+    def corrections_note(self) -> str:
+        """"Searched for “border” (typed: “boarder”)", or "" when nothing was corrected."""
+        return "; ".join(f"searched for “{fixed}” (typed: “{typed}”)"
+                         for typed, fixed in self.corrections.items()).capitalize()
+
 
 class Searcher:
     """Searches one snapshot. Thread-safe: it holds no mutable state after construction."""

@@ -95,7 +95,8 @@ class Questions(commands.Cog):
         if not hits:
             await message.reply(no_match_text(question, self._terms(question)))
             return
-        view = PagerView(answer_pages(question, hits, self.settings.results_per_page),
+        view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
+                                      self.archive.parse(question).corrections_note()),
                          message.author.id)
         view.message = await message.reply(embeds=view.first_page(), view=view)
 
@@ -120,7 +121,8 @@ class Questions(commands.Cog):
         if not hits:
             await interaction.followup.send(no_match_text(question, self._terms(question)))
             return
-        view = PagerView(answer_pages(question, hits, self.settings.results_per_page),
+        view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
+                                      self.archive.parse(question).corrections_note()),
                          interaction.user.id)
         view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
                                                        wait=True)

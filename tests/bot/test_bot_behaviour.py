@@ -214,3 +214,11 @@ def test_intents_ask_for_message_content_only_with_question_channels(config_path
     bot = create_bot(config_path)
     assert not bot.intents.message_content
     assert bot.allowed_mentions.to_dict() == discord.AllowedMentions.none().to_dict()
+
+
+async def test_a_corrected_spelling_is_said_under_the_answer(world):
+    env, _, channel, alice, _ = world
+    await alice.send(channel, f"{env.bot.user.mention} Who is Jan Egelandd?")
+    answer = channel.last_message.embeds[0]
+    assert "Jan Egeland" in answer.description
+    assert answer.footer.text == "Searched for “egeland” (typed: “egelandd”)"
