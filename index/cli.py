@@ -164,7 +164,8 @@ def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
         _ready(archive, err)
-        questions = ([line.strip() for line in sys.stdin if line.strip()]
+        # Lazily, so a script feeding questions one by one gets each answer at once.
+        questions = ((line.strip() for line in sys.stdin if line.strip())
                      if args.question == "-" else [args.question])
         for question in questions:
             hits = archive.search(question, args.k, source=args.source, since=args.since,
