@@ -23,7 +23,7 @@ from .duplicates import same_story, shingles
 from .figures import Claim, claims_in, disagreements
 from .records import Article
 from .search import Query
-from .snapshot import UNDATED, day_number
+from .snapshot import UNDATED
 
 # An article must mention this share of the topic's term weight to be in a briefing.
 MIN_TOPIC_COVERAGE = 0.5
@@ -122,22 +122,11 @@ def build_briefing(archive: Archive, topic: str, *, since: date | None = None,
     snapshot = searcher.snapshot
     whole = snapshot.articles
     scores = whole.scores(query.known_terms)
-    weights = {t: searcher.term_weight(t) for t in dict.fromkeys(query.known_terms)}
-    unknown = len(query.terms) - len(query.known_terms)
-    total = sum(weights.values()) + unknown * max(weights.values())
-    coverage = np.zeros(whole.size)
-    for term, weight in weights.items():
-        coverage[whole.documents_with(term)] += weight / total
     # Not "scores > 0": on a small archive Okapi's IDF goes negative for common terms.
-    relevant = coverage >= MIN_TOPIC_COVERAGE - 1e-9
-
-    days = np.asarray(snapshot.article_day)
-    dated = relevant & (days != UNDATED)
-    if since is not None:
-        dated &= days >= day_number(since.isoformat())
-    if until is not None:
-        dated &= days <= day_number(until.isoformat())
-    undated = relevant & (days == UNDATED)
+    relevant = searcher.coverage(query, whole) >= MIN_TOPIC_COVERAGE - 1e-9
+    undated = relevant & (np.asarray(snapshot.article_day) == UNDATED)
+    window = searcher.articles_allowed(None, since, until)
+    dated = relevant & ~undated if window is None else relevant & window
     ids = [snapshot.article_ids[a] for a in _best(scores, dated | undated, limit * 4)]
     if added_after is not None:
         fresh = archive.store.added_after(ids, added_after)

@@ -9,12 +9,12 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .answer import Candidate, best_index, score_sentences
-from .bm25 import top_k
+from .bm25 import Bm25, top_k
 from .duplicates import same_story, shingles
 from .question import search_text
 from .ranking import Ranking
 from .records import Hit
-from .snapshot import Snapshot, day_number
+from .snapshot import UNDATED, Snapshot, day_number
 from .spelling import correct
 from .store import Store
 
@@ -108,7 +108,12 @@ class Searcher:
             scores += ranking.article_weight * whole[self._passage_article]
         if ranking.lead_boost != 1.0:
             scores[self._lead] *= ranking.lead_boost
-        coverage = np.zeros(self._bm25.size)
+        return scores, self.coverage(query, self._bm25)
+
+    def coverage(self, query: Query, index: Bm25) -> np.ndarray:
+        """Each of `index`'s documents' share of the question's term weight (passages,
+        or whole articles for briefings)."""
+        coverage = np.zeros(index.size)
         unique = list(dict.fromkeys(query.corrections.get(t, t) for t in query.terms))
         weights = [self._bm25.term_weight(t) for t in unique]
         # A word the archive never saw weighs as much as its rarest words: asked about
@@ -117,11 +122,19 @@ class Searcher:
         total = sum(unknown if w is None else w for w in weights)
         for term, weight in zip(unique, weights, strict=True):
             if weight is not None:
-                coverage[self._bm25.documents_with(term)] += weight / total
-        return scores, coverage
+                coverage[index.documents_with(term)] += weight / total
+        return coverage
 
     def _filter(self, source: str | None, since: date | None,
                 until: date | None) -> np.ndarray | None:
+        """Which passages the filters allow (None: all)."""
+        articles_ok = self.articles_allowed(source, since, until)
+        return None if articles_ok is None else articles_ok[self._passage_article]
+
+    def articles_allowed(self, source: str | None, since: date | None,
+                         until: date | None) -> np.ndarray | None:
+        """Which articles come from `source` and were published in [since, until]
+        (undated ones are not, when a date is given); None when nothing is filtered."""
         snap = self.snapshot
         articles_ok = None
         if source is not None:
@@ -129,13 +142,13 @@ class Searcher:
             articles_ok = np.asarray(snap.article_source) == number
         if since is not None or until is not None:
             days = np.asarray(snap.article_day)
-            in_range = days != np.iinfo(np.int32).min
+            in_range = days != UNDATED
             if since is not None:
                 in_range &= days >= day_number(since.isoformat())
             if until is not None:
                 in_range &= days <= day_number(until.isoformat())
             articles_ok = in_range if articles_ok is None else articles_ok & in_range
-        return None if articles_ok is None else articles_ok[np.asarray(snap.passage_article)]
+        return articles_ok
 
     def _top_distinct(self, query: Query, scores: np.ndarray, coverage: np.ndarray, k: int,
                       min_coverage: float) -> tuple[list[int], dict[int, list[int]]]:
