@@ -10,6 +10,11 @@ A candidate sentence scores, with weights from `Ranking`:
   inverted pyramid, and the lead sentences hold most answers;
 - a little of its neighbours' overlap: the answer often follows the sentence that
   repeats the question's words;
+- the share of the question's phrases it keeps: each pair of neighbouring question
+  terms ("people killed", "Fiat hoping") found in that order, at most
+  `answer_phrase_gap` terms apart. Of two sentences with the same words, the one that
+  says what the question says ("two people were killed") beats the one that only
+  mentions them ("kill 11 people");
 - a penalty for being very short (a heading, "The reason: the border fence.").
 
 Ties go to the earlier sentence.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .ranking import Ranking
 
@@ -95,6 +101,7 @@ def score_sentences(question: str, question_terms: Sequence[str],
         return sum(weight(t) for t in distinct if t in present) / total
 
     overlaps = [overlap(c.terms) for c in candidates]
+    phrases = set(pairwise(question_terms))
     scores = []
     for i, candidate in enumerate(candidates):
         neighbours = overlaps[max(i - 1, 0):i] + overlaps[i + 1:i + 2]
@@ -102,10 +109,24 @@ def score_sentences(question: str, question_terms: Sequence[str],
                  + ranking.answer_kind_bonus * holds_kind(kind, candidate.text, question_words)
                  + ranking.answer_position_prior / (1 + candidate.position)
                  + ranking.answer_neighbour_weight * max(neighbours, default=0.0))
+        if phrases:
+            kept = phrases_kept(phrases, candidate.terms, ranking.answer_phrase_gap)
+            score += ranking.answer_phrase_weight * kept / len(phrases)
         if len(candidate.terms) < ranking.answer_min_terms:
             score *= len(candidate.terms) / ranking.answer_min_terms
         scores.append(score)
     return scores
+
+
+def phrases_kept(phrases: set[tuple[str, str]], terms: Sequence[str], gap: int) -> int:
+    """How many of `phrases` (term pairs) occur in `terms` in order, the second at most
+    `gap` terms after the first."""
+    found = set()
+    for i, first in enumerate(terms):
+        for second in terms[i + 1:i + 1 + gap]:
+            if (first, second) in phrases:
+                found.add((first, second))
+    return len(found)
 
 
 def best_index(scores: Sequence[float]) -> int:

@@ -1,5 +1,12 @@
 from index.analyzer import STOPWORDS, Analyzer
-from index.answer import Candidate, best_index, holds_kind, question_kind, score_sentences
+from index.answer import (
+    Candidate,
+    best_index,
+    holds_kind,
+    phrases_kept,
+    question_kind,
+    score_sentences,
+)
 from index.ranking import Ranking
 from index.spelling import correct, one_edit_away
 
@@ -87,3 +94,18 @@ def test_spelling_correction_picks_the_most_frequent_known_term_one_edit_away():
     assert correct("bordr", lambda t: 0) is None
     assert correct("bord", lambda t: 5) is None  # too short to guess
     assert "border" in set(one_edit_away("boarder")) and "obarder" in set(one_edit_away("boarder"))
+
+
+def test_phrases_are_question_term_pairs_kept_in_order_and_close():
+    phrases = {("peopl", "kill"), ("kill", "attack")}
+    assert phrases_kept(phrases, ["two", "peopl", "report", "kill"], gap=2) == 1
+    assert phrases_kept(phrases, ["kill", "11", "peopl"], gap=2) == 0  # wrong order
+    assert phrases_kept(phrases, ["peopl", "a", "b", "kill"], gap=2) == 0  # too far apart
+    assert phrases_kept(phrases, ["peopl", "kill", "attack", "peopl", "kill"], gap=2) == 2
+
+
+def test_of_two_sentences_with_the_same_words_the_one_saying_what_was_asked_wins():
+    assert choose("How many people were killed in the attack?", [
+        "Two bomb attacks on soldiers kill 11 people.",
+        "Two people were reportedly killed when the convoy was attacked.",
+    ]).startswith("Two people")
