@@ -3,7 +3,7 @@
 The corpus is generated: a Zipf-distributed vocabulary of pseudo-words (syllables with
 English endings, so the stemmer has work to do) mixed with real English stop words at
 their usual rate, written as articles of sentences. Both engines index the same
-passages (newsdesk's cleaning, Punkt sentences, 5-sentence windows every 3, analyzer);
+passages (newsdesk's cleaning, Punkt sentences, 5-sentence windows every 2, analyzer);
 queries are 2-6 words drawn from random passages. Every query's top 10 is compared.
 
     python benchmarks/query_latency.py --passages 100000
@@ -31,7 +31,7 @@ from index.cleaning import clean_article_text
 from index.passages import make_passages, window_starts
 from index.sentences import sentence_spans
 
-WINDOW, STRIDE = 5, 3
+WINDOW, STRIDE = 5, 2
 SENTENCES_PER_ARTICLE = (8, 30)
 _ONSETS = "b c d f g h j k l m n p r s t v w z br cl dr fr gr pl st tr ch sh th".split()
 _VOWELS = "a e i o u ai ea ou io".split()
