@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+")
 # Names what `Analyzer` does; terms cached in the store under another version are
 # computed afresh. Change it whenever the analysis changes.
-ANALYZER_VERSION = "words/lower; stop words: nltk english less 'won'; irregular forms; snowball-en"
+ANALYZER_VERSION = ("words/lower; stop words: nltk english less 'won'; irregular forms 2; "
+                    "snowball-en")
 
 
 class Analyzer:

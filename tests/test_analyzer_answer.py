@@ -23,6 +23,9 @@ def test_irregular_forms_meet_their_base_form():
     assert analyzer.terms("fled") == analyzer.terms("fleeing")
     assert analyzer.terms("children") == analyzer.terms("child")
     assert analyzer.terms("left") == ["left"]  # ambiguous forms stay as they are
+    assert analyzer.terms("slain") == analyzer.terms("slaying")
+    assert analyzer.terms("wound") == analyzer.terms("wounded")  # the injury, not "wind"
+    assert analyzer.terms("the Fed") != analyzer.terms("feeding")
 
 
 def test_question_kinds():
