@@ -171,13 +171,13 @@ class Archive:
 
     def search(self, question: str, k: int = 5, source: str | None = None,
                since: date | None = None, until: date | None = None,
-               min_coverage: float | None = None) -> list[Hit]:
+               min_coverage: float | None = None, today: date | None = None) -> list[Hit]:
         """The best `k` passages for `question`; see `Searcher.search`."""
         return self.searcher().search(question, k, source=source, since=since, until=until,
-                                      min_coverage=min_coverage)
+                                      min_coverage=min_coverage, today=today)
 
-    def parse(self, question: str) -> Query:
-        return self.searcher().parse(question)
+    def parse(self, question: str, today: date | None = None) -> Query:
+        return self.searcher().parse(question, today)
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)

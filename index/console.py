@@ -100,8 +100,8 @@ def render_answer(console: Console, question: str, hits: list[Hit], query: Query
                    source_line(best))
     console.print(Panel(answer, title="Answer", title_align="left", border_style="yellow",
                         subtitle=Text(question, style="italic"), subtitle_align="left"))
-    if query.corrections:
-        console.print(f"[dim]{query.corrections_note()}[/]")
+    if query.note():
+        console.print(f"[dim]{query.note()}[/]")
     for number, hit in enumerate(hits, start=1):
         console.print(Text(f"{number}. ", style="bold") + title_text(hit))
         console.print(Padding(source_line(hit), (0, 0, 0, 3)))

@@ -24,6 +24,12 @@ class Ranking:
     article_weight: float = 0.5
     # News puts the key facts first: the first passage of an article is multiplied.
     lead_boost: float = 1.2
+    # A question that names a time ("in March 2008", "last week": periods.py) multiplies
+    # the passages of articles published then, or up to `period_lag_days` after. Not
+    # tuned (newsqa-dev has no dates): set so that a dated match beats an undated one
+    # with a little more of the question's words, not one with much more.
+    period_boost: float = 1.5
+    period_lag_days: int = 3
     # Relevance, as the share of the question's term weight a passage contains: there is
     # an answer only if some passage reaches `answer_coverage`; then every passage that
     # reaches `min_coverage` may be listed.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -11,6 +11,7 @@ from .analyzer import Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import Bm25, top_k
 from .duplicates import same_story, shingles
+from .periods import Period, question_period, without_relative_time
 from .question import search_text
 from .ranking import Ranking
 from .records import Hit
@@ -33,11 +34,20 @@ class Query:
     terms: list[str]  # as typed (analysed)
     known_terms: list[str]  # as searched: terms the archive knows, misspellings corrected
     corrections: dict[str, str]  # typed term -> the known term searched instead
+    period: Period | None = None  # the time the question names, if any
+    period_articles: int = 0  # how many articles were published in that period
 
-    def corrections_note(self) -> str:
-        """"Searched for “border” (typed: “boarder”)", or "" when nothing was corrected."""
-        return "; ".join(f"searched for “{fixed}” (typed: “{typed}”)"
-                         for typed, fixed in self.corrections.items()).capitalize()
+    def note(self) -> str:
+        """What the search did that the asker did not type: "Searched for “border”
+        (typed: “boarder”); favoured articles from March 2008", or ""."""
+        parts = [f"searched for “{fixed}” (typed: “{typed}”)"
+                 for typed, fixed in self.corrections.items()]
+        if self.period is not None:
+            named = f"{self.period.describe()} (“{self.period.phrase.strip()}”)"
+            parts.append(f"favoured articles from {named}" if self.period_articles else
+                         f"no article is from {named}: best matches of any date")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
 
 
 class Searcher:
@@ -58,9 +68,17 @@ class Searcher:
         """How informative a term is in this archive (None if no passage has it)."""
         return self._bm25.term_weight(term)
 
-    def parse(self, question: str) -> Query:
-        terms = self._analyzer.terms(search_text(question))
+    def parse(self, question: str, today: date | None = None) -> Query:
+        """The question's search terms, misspellings corrected, and the period it names
+        (relative to `today`, by default the local date)."""
+        period = question_period(question, today or date.today())
+        terms = self._analyzer.terms(search_text(without_relative_time(question, period)))
         vocabulary = self._bm25.vocabulary
+        if period is not None:
+            # "March 2024" is searched for where articles say it, but neither counts
+            # against the relevance of those that do not nor is "corrected" to 2014.
+            unsaid = set(self._analyzer.terms(period.phrase)) - vocabulary.keys()
+            terms = [t for t in terms if t not in unsaid]
         corrections = {}
         for term in dict.fromkeys(terms):
             if term not in vocabulary:
@@ -68,22 +86,25 @@ class Searcher:
                 if fixed is not None:
                     corrections[term] = fixed
         searched = [corrections.get(t, t) for t in terms]
-        return Query(question, terms, [t for t in searched if t in vocabulary], corrections)
+        in_period = 0 if period is None else int(self._articles_in_period(period).sum())
+        return Query(question, terms, [t for t in searched if t in vocabulary], corrections,
+                     period, in_period)
 
     def search(self, question: str, k: int = 5, source: str | None = None,
                since: date | None = None, until: date | None = None,
-               min_coverage: float | None = None) -> list[Hit]:
+               min_coverage: float | None = None, today: date | None = None) -> list[Hit]:
         """The top `k` distinct passages for `question`, best first; [] when none is relevant.
 
         `source` keeps only articles from that outlet (case-insensitive); `since` and
         `until` keep only articles published in that date range (inclusive), which
         leaves out undated articles. `min_coverage` is the share of the question's
         weight a passage must match to count as relevant (default: the ranking's; use
-        LOOSE_COVERAGE for listings).
+        LOOSE_COVERAGE for listings). A time the question names ("in March 2008", "last
+        week", relative to `today`) favours articles published then (see periods.py).
         """
         if min_coverage is None:
             min_coverage = self.ranking.min_coverage
-        query = self.parse(question)
+        query = self.parse(question, today)
         if not query.known_terms or k < 1:
             return []
         scores, coverage = self._score(query)
@@ -99,16 +120,30 @@ class Searcher:
         """Passage scores, and each passage's share of the question's term weight.
 
         A passage scores its BM25, plus `article_weight` times its article's BM25 as a
-        whole document, times `lead_boost` if it opens its article.
+        whole document, times `lead_boost` if it opens its article, times `period_boost`
+        if its article was published in the period the question names.
         """
         ranking = self.ranking
         scores = self._bm25.scores(query.known_terms)
         if ranking.article_weight:
             whole = self.snapshot.articles.scores(query.known_terms)
             scores += ranking.article_weight * whole[self._passage_article]
-        if ranking.lead_boost != 1.0:
-            scores[self._lead] *= ranking.lead_boost
+        _boost(scores, self._lead, ranking.lead_boost)
+        if query.period is not None:
+            _boost(scores, self._in_period(query.period), ranking.period_boost)
         return scores, self.coverage(query, self._bm25)
+
+    def _articles_in_period(self, period: Period) -> np.ndarray:
+        """Articles published in `period` or up to `period_lag_days` after it (the
+        report of an event comes after the event)."""
+        last = period.end + timedelta(days=self.ranking.period_lag_days)
+        allowed = self.articles_allowed(None, period.start, last)
+        assert allowed is not None  # a date range is always a filter
+        return allowed
+
+    def _in_period(self, period: Period) -> np.ndarray:
+        """Passages of the articles of `_articles_in_period`."""
+        return self._articles_in_period(period)[self._passage_article]
 
     def coverage(self, query: Query, index: Bm25) -> np.ndarray:
         """Each of `index`'s documents' share of the question's term weight (passages,
@@ -227,6 +262,14 @@ class Searcher:
             answering = best_index(answer_scores)
             hits.insert(0, hits.pop(answering))
         return hits
+
+
+def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:
+    """Multiply the scores of `which` by `factor`, in place. Okapi scores are negative on
+    tiny archives (a word in most documents has a negative IDF), where multiplying would
+    sink them: a score moves by (factor - 1) times its size, upwards either way."""
+    if factor != 1.0:
+        scores[which] += (factor - 1.0) * np.abs(scores[which])
 
 
 class _PassageTexts:

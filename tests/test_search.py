@@ -104,3 +104,27 @@ def test_syndicated_copies_are_one_result_that_lists_the_outlets(archive: Archiv
     assert len(wire_hits) == 1
     assert set(wire_hits[0].also_in) | {wire_hits[0].source} == {"Daily Planet", "Evening Star"}
     assert any(h.source == "Coast Times" for h in hits)  # a different report stays apart
+
+
+def test_a_question_naming_a_time_favours_articles_published_then(archive: Archive,
+                                                                   tmp_path: Path):
+    story = "The mayor of Rivertown said the old bridge reopened to traffic."
+    archive.add([write_jsonl(tmp_path / "a.jsonl", [
+        article(1, published="2024-01-01", text=story),
+        article(2, published="2024-03-02", text=story.replace("old", "stone")),
+        article(3, published=None, text=story.replace("old", "iron")),
+    ])])
+    plain = archive.search("Which bridge did the Rivertown mayor say reopened?", k=3)
+    assert plain[0].article_id == "art-1"  # the lead of equal texts, the first added
+    march = archive.search("Which bridge did the Rivertown mayor say reopened in March 2024?",
+                           k=3)
+    assert march[0].article_id == "art-2"
+    assert {h.article_id for h in march} == {"art-1", "art-2", "art-3"}  # favoured, not only
+    query = archive.parse("Which bridge reopened last week?", today=date(2024, 1, 8))
+    assert query.period is not None and "week" not in query.known_terms
+    assert archive.search("Which bridge reopened last week?", k=1,
+                          today=date(2024, 1, 8))[0].article_id == "art-1"
+    assert query.note() == "Favoured articles from 1–7 January 2024 (“last week”)"
+    assert archive.parse("Which bridge reopened last week?", today=date(2025, 1, 8)).note() == (
+        "No article is from 30 December 2024 – 5 January 2025 (“last week”): best matches "
+        "of any date")

@@ -96,7 +96,7 @@ class Questions(commands.Cog):
             await message.reply(no_match_text(question, self._terms(question)))
             return
         view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
-                                      self.archive.parse(question).corrections_note()),
+                                      self.archive.parse(question).note()),
                          message.author.id)
         view.message = await message.reply(embeds=view.first_page(), view=view)
 
@@ -122,7 +122,7 @@ class Questions(commands.Cog):
             await interaction.followup.send(no_match_text(question, self._terms(question)))
             return
         view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
-                                      self.archive.parse(question).corrections_note()),
+                                      self.archive.parse(question).note()),
                          interaction.user.id)
         view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
                                                        wait=True)

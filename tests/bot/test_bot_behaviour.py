@@ -222,3 +222,10 @@ async def test_a_corrected_spelling_is_said_under_the_answer(world):
     answer = channel.last_message.embeds[0]
     assert "Jan Egeland" in answer.description
     assert answer.footer.text == "Searched for “egeland” (typed: “egelandd”)"
+
+
+async def test_a_time_the_question_names_is_said_under_the_answer(world):
+    env, _, channel, alice, _ = world
+    await alice.send(channel, f"{env.bot.user.mention} What did ISIS do last week?")
+    footer = channel.last_message.embeds[0].footer.text
+    assert footer.startswith("No article is from ") and "(“last week”)" in footer
