@@ -46,11 +46,13 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
             per_sentence = list(zip((s for s, _ in row.sentences), cached, strict=True)) if (
                 cached is not None) else [(s, analyzer.terms(row.text[s:e]))
                                           for s, e in row.sentences]
-            article_terms.append([t for _, terms in per_sentence for t in terms])
+            title = headline_terms(analyzer.terms(row.title), per_sentence)
+            article_terms.append(title + [t for _, terms in per_sentence for t in terms])
             for start, end in row.passages:
                 passage_article.append(number)
                 spans.append((start, end))
-                yield [t for s, terms in per_sentence if start <= s < end for t in terms]
+                lead = title if start == row.sentences[0][0] else []
+                yield lead + [t for s, terms in per_sentence if start <= s < end for t in terms]
                 progress.advance()
 
     passages = Bm25.build(passage_documents(), ranking.passage_params)
@@ -67,3 +69,11 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
     )
     progress.advance()
     return folder
+
+
+def headline_terms(title: list[str], sentences: list[tuple[int, list[str]]]) -> list[str]:
+    """The terms a headline adds to its article and its lead passage: all of them, unless
+    the title was made from the first sentence (an untitled article's), which would
+    count that sentence twice."""
+    first = sentences[0][1] if sentences else []
+    return [] if title == first[:len(title)] else title

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS briefing_runs (
 
 class IndexRow(NamedTuple):
     article_id: str
+    title: str
     source: str
     published: str | None
     text: str | None  # only when its terms are not cached
@@ -199,7 +200,7 @@ class Store:
         text, to analyse)."""
         with self._lock:
             articles = self._db.execute(
-                "SELECT id, source, published, sentences,"
+                "SELECT id, title, source, published, sentences,"
                 " CASE WHEN terms_version = ? THEN NULL ELSE text END,"
                 " CASE WHEN terms_version = ? THEN terms END"
                 " FROM articles ORDER BY rowid", (terms_version, terms_version)).fetchall()
@@ -207,8 +208,8 @@ class Store:
             for article_id, start, end in self._db.execute(
                     "SELECT article_id, start, end FROM passages ORDER BY article_id, seq"):
                 spans.setdefault(article_id, []).append((start, end))
-        for article_id, source, published, sentences, text, terms in articles:
-            yield IndexRow(article_id, source, published, text,
+        for article_id, title, source, published, sentences, text, terms in articles:
+            yield IndexRow(article_id, title, source, published, text,
                            [tuple(s) for s in json.loads(sentences)],
                            spans.get(article_id, []),
                            [t.split() for t in json.loads(terms)] if terms else None)

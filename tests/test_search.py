@@ -2,6 +2,7 @@ from datetime import date
 from pathlib import Path
 
 from index import Archive, Hit
+from index.indexer import headline_terms
 
 from .conftest import article, write_jsonl
 
@@ -128,3 +129,22 @@ def test_a_question_naming_a_time_favours_articles_published_then(archive: Archi
     assert archive.parse("Which bridge reopened last week?", today=date(2025, 1, 8)).note() == (
         "No article is from 30 December 2024 – 5 January 2025 (“last week”): best matches "
         "of any date")
+
+
+def test_headline_words_find_their_article(archive: Archive, tmp_path: Path):
+    archive.add([write_jsonl(tmp_path / "a.jsonl", [
+        article(1, title="Fair opens on Gull Island",
+                text="The Gull Island fair opened on Monday with rides for children."),
+        article(2, title="Storm shuts Gull Island ferry",
+                text="Crossings to Gull Island were cancelled on Monday, the harbour master "
+                     "said."),
+    ])])
+    hits = archive.search("storm on Gull Island", k=2)
+    assert [h.article_id for h in hits] == ["art-2", "art-1"]
+    assert archive.parse("storm on Gull Island").known_terms[0] == "storm"
+
+
+def test_a_title_made_from_the_first_sentence_is_not_counted_twice():
+    first = (0, ["islam", "state", "group", "kill"])
+    assert headline_terms(["islam", "state", "group"], [first]) == []
+    assert headline_terms(["storm", "shut", "ferri"], [first]) == ["storm", "shut", "ferri"]
