@@ -28,7 +28,7 @@ from .ranking import Ranking
 from .records import Article, Hit, Passage, RawRecord, Rejection
 from .search import Query, Searcher
 from .snapshot import current_snapshot_folder, load_snapshot
-from .store import Store
+from .store import FeedPoll, Store
 
 
 class NoIndexError(Exception):
@@ -49,6 +49,7 @@ class ArchiveStats:
     index_stale: bool
     passage_window: tuple[int, int]
     index_bytes: int
+    feeds: list[FeedPoll]  # each polled feed's latest poll
 
 
 def bundled_seeds() -> Path:
@@ -213,5 +214,5 @@ class Archive:
             indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
             index_stale=self.needs_rebuild(),
             passage_window=(self.settings.passage_window, self.settings.passage_stride),
-            index_bytes=size,
+            index_bytes=size, feeds=self.store.feed_polls(),
         )

@@ -22,6 +22,7 @@ from .evaluate import Comparison, EvalResult
 from .ingest import IngestReport
 from .records import Hit
 from .search import Query
+from .store import FeedPoll
 
 
 class RichProgress:
@@ -219,6 +220,18 @@ def render_stats(console: Console, stats: ArchiveStats) -> None:
     ):
         table.add_row(label, value)
     console.print(table)
+    if stats.feeds:
+        console.print(feeds_table(stats.feeds))
+
+
+def feeds_table(feeds: list[FeedPoll]) -> Group:
+    """Each feed's latest poll, a feed per two lines (URLs are long); failures in red."""
+    lines = [Text("Feeds", style="bold")]
+    for feed in feeds:
+        lines.append(Text(f"  {feed.url}", overflow="fold"))
+        lines.append(Text(f"      polled {feed.polled_at:%Y-%m-%d %H:%M} UTC · {feed.outcome}",
+                          style="default" if feed.ok else "red"))
+    return Group(*lines)
 
 
 def _figure(key: str, value: float) -> str:

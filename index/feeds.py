@@ -46,13 +46,18 @@ class FeedReport:
     error: str | None = None
     rejected: list[Rejection] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def outcome(self) -> str:
+        """How the poll went, in a few words: counts, "unchanged …" or "failed: …"."""
         if self.error:
-            return f"{self.feed}: failed: {self.error}"
+            return f"failed: {self.error}"
         if self.unchanged:
-            return f"{self.feed}: unchanged since the last poll"
-        return (f"{self.feed}: {self.entries} entries, {self.added} added, {self.duplicates} "
-                f"already stored, {len(self.rejected)} rejected")
+            return "unchanged since the last poll"
+        entries = f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}"
+        return (f"{entries}, {self.added} added, {self.duplicates} already stored, "
+                f"{len(self.rejected)} rejected")
+
+    def summary(self) -> str:
+        return f"{self.feed}: {self.outcome()}"
 
 
 def poll(archive: Archive, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
@@ -65,6 +70,8 @@ def poll(archive: Archive, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
         report.error = f"{type(exc).__name__}: {exc}"
     if report.error:
         log.warning("feed %s: %s", feed.url, report.error)
+    archive.store.record_feed_poll(feed.url, datetime.now(UTC), report.outcome(),
+                                   ok=report.error is None)
     return report
 
 

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS feed_state (
     etag TEXT,
     last_modified TEXT
 );
+CREATE TABLE IF NOT EXISTS feed_polls (
+    url TEXT PRIMARY KEY,
+    polled_at TEXT NOT NULL,  -- UTC, ISO 8601
+    outcome TEXT NOT NULL,    -- "3 entries, 1 added, …" or why it failed
+    ok INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS briefing_runs (
     key TEXT PRIMARY KEY,
     slot TEXT NOT NULL,      -- the scheduled time this run covered (UTC, ISO 8601)
@@ -64,6 +70,13 @@ class IndexRow(NamedTuple):
     sentences: list[tuple[int, int]]
     passages: list[tuple[int, int]]
     sentence_terms: list[list[str]] | None
+
+
+class FeedPoll(NamedTuple):
+    url: str
+    polled_at: datetime
+    outcome: str
+    ok: bool
 
 
 # An article as ingest hands it to the store: with its sentence spans, each sentence's
@@ -284,6 +297,23 @@ class Store:
                 "INSERT INTO feed_state (url, etag, last_modified) VALUES (?, ?, ?)"
                 " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified", (url, etag, last_modified))
+
+    def record_feed_poll(self, url: str, moment: datetime, outcome: str, ok: bool) -> None:
+        """Remember how a feed's latest poll went, for `newsdesk stats`."""
+        with self._lock, self._transaction():
+            self._db.execute(
+                "INSERT INTO feed_polls (url, polled_at, outcome, ok) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET polled_at = excluded.polled_at,"
+                " outcome = excluded.outcome, ok = excluded.ok",
+                (url, utc_stamp(moment), outcome, int(ok)))
+
+    def feed_polls(self) -> list[FeedPoll]:
+        """Every polled feed's latest poll, by URL."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT url, polled_at, outcome, ok FROM feed_polls ORDER BY url").fetchall()
+        return [FeedPoll(url, datetime.fromisoformat(at), outcome, bool(ok))
+                for url, at, outcome, ok in rows]
 
     # Scheduled briefings ------------------------------------------------------
 

@@ -161,5 +161,10 @@ def test_feeds_poll_reads_the_feeds_in_the_config(site: NewsSite, tmp_path: Path
                       f'{site.url("/broken.xml")}"\n', "utf-8")
     assert cli.main(["feeds", "poll", "--config", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "/feed.xml: 1 entries, 1 added" in out
+    assert "/feed.xml: 1 entry, 1 added" in out
     assert "/broken.xml: failed: HTTP 500" in out
+    assert cli.main(["stats", "--config", str(config)]) == 0
+    stats = capsys.readouterr().out
+    feeds = stats[stats.index("Feeds"):]
+    assert "/broken.xml" in feeds and "failed: HTTP 500" in feeds
+    assert "/feed.xml" in feeds and "1 entry, 1 added" in feeds
