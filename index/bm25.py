@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,25 +55,26 @@ class Bm25:
     def build(cls, documents: Iterable[list[str]], params: Bm25Params) -> Bm25:
         vocabulary: dict[str, int] = {}
         doc_len: list[int] = []
-        post_terms: list[int] = []
-        post_docs: list[int] = []
-        post_tfs: list[int] = []
-        for doc, tokens in enumerate(documents):
-            doc_len.append(len(tokens))
-            for term, tf in Counter(tokens).items():
-                post_terms.append(vocabulary.setdefault(term, len(vocabulary)))
-                post_docs.append(doc)
-                post_tfs.append(tf)
+        chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        tokens: list[str] = []
+        first_doc = 0
+        for tokens_of_doc in documents:
+            doc_len.append(len(tokens_of_doc))
+            tokens.extend(tokens_of_doc)
+            if len(tokens) >= _TOKENS_PER_CHUNK:
+                chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
+                tokens, first_doc = [], len(doc_len)
+        chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
         if not doc_len:
             raise ValueError("cannot build a BM25 index over no documents")
 
-        term_ids = np.asarray(post_terms, dtype=np.int32)
+        term_ids = np.concatenate([c[0] for c in chunks])
         order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
         df = np.bincount(term_ids, minlength=len(vocabulary))
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(df, out=offsets[1:])
-        docs = np.asarray(post_docs, dtype=np.int32)[order]
-        tf = np.asarray(post_tfs, dtype=np.float64)[order]
+        docs = np.concatenate([c[1] for c in chunks])[order]
+        tf = np.concatenate([c[2] for c in chunks]).astype(np.float64)[order]
         lengths = np.asarray(doc_len, dtype=np.int64)
         avgdl = int(lengths.sum()) / len(doc_len)
         k1, b = params.k1, params.b
@@ -189,6 +189,28 @@ def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndar
         keep = values >= kth
         candidates, values = candidates[keep], values[keep]
     return candidates[np.lexsort((candidates, -values))][:k]
+
+
+# Tokens turned into postings at a time: bounds the memory of a build (about 40 bytes a
+# token) without giving up numpy's speed.
+_TOKENS_PER_CHUNK = 2_000_000
+
+
+def _postings(tokens: list[str], lengths: list[int], first_doc: int,
+              vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term id, document, term frequency) of every distinct term of each document whose
+    tokens are concatenated in `tokens`, sorted by document then term; new terms are
+    added to `vocabulary` in order of first appearance."""
+    for term in dict.fromkeys(tokens):
+        if term not in vocabulary:
+            vocabulary[term] = len(vocabulary)
+    term_ids = np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int64,
+                           count=len(tokens))
+    doc_ids = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64),
+                        lengths)
+    keys, tf = np.unique(doc_ids * len(vocabulary) + term_ids, return_counts=True)
+    return ((keys % len(vocabulary)).astype(np.int32),
+            (keys // len(vocabulary)).astype(np.int32), tf.astype(np.int32))
 
 
 def _okapi_idf(df: list[int], n_docs: int, epsilon: float) -> np.ndarray:

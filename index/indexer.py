@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from .analyzer import ANALYZER_VERSION, Analyzer
@@ -42,17 +44,17 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
             article_ids.append(row.article_id)
             sources.append(row.source)
             published.append(row.published)
-            cached = row.sentence_terms
-            per_sentence = list(zip((s for s, _ in row.sentences), cached, strict=True)) if (
-                cached is not None) else [(s, analyzer.terms(row.text[s:e]))
-                                          for s, e in row.sentences]
-            title = headline_terms(analyzer.terms(row.title), per_sentence)
-            article_terms.append(title + [t for _, terms in per_sentence for t in terms])
+            starts = [s for s, _ in row.sentences]
+            terms = row.sentence_terms if row.sentence_terms is not None else [
+                analyzer.terms(row.text[s:e]) for s, e in row.sentences]
+            title = headline_terms(analyzer.terms(row.title), terms)
+            article_terms.append(title + list(chain.from_iterable(terms)))
             for start, end in row.passages:
                 passage_article.append(number)
                 spans.append((start, end))
-                lead = title if start == row.sentences[0][0] else []
-                yield lead + [t for s, terms in per_sentence if start <= s < end for t in terms]
+                first, last = bisect_left(starts, start), bisect_left(starts, end)
+                lead = title if first == 0 else []
+                yield lead + list(chain.from_iterable(terms[first:last]))
                 progress.advance()
 
     passages = Bm25.build(passage_documents(), ranking.passage_params)
@@ -71,9 +73,9 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
     return folder
 
 
-def headline_terms(title: list[str], sentences: list[tuple[int, list[str]]]) -> list[str]:
-    """The terms a headline adds to its article and its lead passage: all of them, unless
-    the title was made from the first sentence (an untitled article's), which would
-    count that sentence twice."""
-    first = sentences[0][1] if sentences else []
+def headline_terms(title: list[str], sentences: list[list[str]]) -> list[str]:
+    """The terms a headline adds to its article and its lead passage (given the terms of
+    each sentence): all of them, unless the title was made from the first sentence (an
+    untitled article's), which would count that sentence twice."""
+    first = sentences[0] if sentences else []
     return [] if title == first[:len(title)] else title

@@ -145,6 +145,6 @@ def test_headline_words_find_their_article(archive: Archive, tmp_path: Path):
 
 
 def test_a_title_made_from_the_first_sentence_is_not_counted_twice():
-    first = (0, ["islam", "state", "group", "kill"])
+    first = ["islam", "state", "group", "kill"]
     assert headline_terms(["islam", "state", "group"], [first]) == []
     assert headline_terms(["storm", "shut", "ferri"], [first]) == ["storm", "shut", "ferri"]
