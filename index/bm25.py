@@ -64,9 +64,9 @@ class Bm25:
             if len(tokens) >= _TOKENS_PER_CHUNK:
                 chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
                 tokens, first_doc = [], len(doc_len)
-        chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
         if not doc_len:
             raise ValueError("cannot build a BM25 index over no documents")
+        chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
 
         term_ids = np.concatenate([c[0] for c in chunks])
         order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
