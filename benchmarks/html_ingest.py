@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import Archive, IndexSettings  # noqa: E402
-from index.cleaning import clean_article_text  # noqa: E402
-from index.sentences import sentence_spans  # noqa: E402
+from newsdesk.index import Archive, IndexSettings  # noqa: E402
+from newsdesk.index.cleaning import clean_article_text  # noqa: E402
+from newsdesk.index.sentences import sentence_spans  # noqa: E402
 
 
 def seed_sentences() -> list[str]:

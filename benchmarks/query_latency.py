@@ -25,11 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.analyzer import STOPWORDS, Analyzer
-from index.bm25 import Bm25, Bm25Params, top_k
-from index.cleaning import clean_article_text
-from index.passages import make_passages, window_starts
-from index.sentences import sentence_spans
+from newsdesk.index.analyzer import STOPWORDS, Analyzer
+from newsdesk.index.bm25 import Bm25, Bm25Params, top_k
+from newsdesk.index.cleaning import clean_article_text
+from newsdesk.index.passages import make_passages, window_starts
+from newsdesk.index.sentences import sentence_spans
 
 WINDOW, STRIDE = 5, 2
 SENTENCES_PER_ARTICLE = (8, 30)

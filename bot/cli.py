@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import discord
 from rich.console import Console
 
-from index import load_config
-from index.cli import ExtraCommand
-from index.cli import main as index_main
+from newsdesk.index import load_config
+from newsdesk.index.cli import ExtraCommand
+from newsdesk.index.cli import main as index_main
 
 from .client import NewsdeskBot
 from .settings import Secret, discord_settings, load_token

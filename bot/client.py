@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from index import Archive, Config, load_config
+from newsdesk.index import Archive, Config, load_config
 
 from .cogs.admin import Admin
 from .cogs.briefings import Briefings

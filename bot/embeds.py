@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import discord
 
-from index import Article, Hit
-from index.briefing import Briefing, BriefingItem, Dispute
+from newsdesk.index import Article, Hit
+from newsdesk.index.briefing import Briefing, BriefingItem, Dispute
 
 from .text import cut_end, escape, quote, safe_cut
 

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from index import Archive
-from index.briefing import Briefing, build_briefing
+from newsdesk.index import Archive
+from newsdesk.index.briefing import Briefing, build_briefing
 
 from .settings import ScheduledBriefing
 

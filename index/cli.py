@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from newsdesk import __version__
+
 from . import console as show
 from .archive import Archive, NoIndexError
 from .briefing import build_briefing
@@ -57,13 +59,17 @@ def _positive(text: str) -> int:
 def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk", description="Answers questions from your archive of news articles.")
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    config_help = ("config file (default: built-in settings, data in $NEWSDESK_DATA_DIR or "
+                   "~/.local/share/newsdesk)")
+    parser.add_argument("--config", type=Path, metavar="PATH", help=config_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
-        p.add_argument("--config", type=Path, metavar="PATH",
-                       help="config file (default: built-in settings, data in "
-                            "$NEWSDESK_DATA_DIR or ~/.local/share/newsdesk)")
+        # Accepted after the command too; SUPPRESS keeps one given before it.
+        p.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                       help=config_help)
         return p
 
     add = command("add", "Add articles from files, folders and web pages, then update the "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Archive, IndexSettings
+from newsdesk.index import Archive, IndexSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -1,5 +1,5 @@
-from index.analyzer import STOPWORDS, Analyzer
-from index.answer import (
+from newsdesk.index.analyzer import STOPWORDS, Analyzer
+from newsdesk.index.answer import (
     Candidate,
     best_index,
     holds_kind,
@@ -7,8 +7,8 @@ from index.answer import (
     question_kind,
     score_sentences,
 )
-from index.ranking import Ranking
-from index.spelling import correct, one_edit_away
+from newsdesk.index.ranking import Ranking
+from newsdesk.index.spelling import correct, one_edit_away
 
 
 def test_terms_are_lowercase_stems_without_stop_words():

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.analyzer import Analyzer
-from index.bm25 import Bm25, Bm25Params, top_k
-from index.cleaning import clean_article_text
-from index.passages import make_passages
-from index.sentences import sentence_spans
+from newsdesk.index.analyzer import Analyzer
+from newsdesk.index.bm25 import Bm25, Bm25Params, top_k
+from newsdesk.index.cleaning import clean_article_text
+from newsdesk.index.passages import make_passages
+from newsdesk.index.sentences import sentence_spans
 
 from .conftest import NEWSQA, SEEDS, needs_newsqa
 

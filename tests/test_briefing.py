@@ -1,9 +1,9 @@
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from index import Archive
-from index.briefing import build_briefing
-from index.figures import claims_in, disagreements
+from newsdesk.index import Archive
+from newsdesk.index.briefing import build_briefing
+from newsdesk.index.figures import claims_in, disagreements
 
 from .conftest import write_jsonl
 

@@ -1,6 +1,6 @@
-from index.articles import build_article
-from index.cleaning import clean_article_text, normalise_unicode, paragraphs
-from index.readers import RawRecord
+from newsdesk.index.articles import build_article
+from newsdesk.index.cleaning import clean_article_text, normalise_unicode, paragraphs
+from newsdesk.index.readers import RawRecord
 
 from .conftest import SEEDS
 

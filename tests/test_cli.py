@@ -2,11 +2,12 @@ import json
 import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from index.cli import main
+from newsdesk.index.cli import main
 
 from .conftest import REPO, article, write_jsonl
 
@@ -98,6 +99,9 @@ def test_config_file_sets_the_data_dir_and_bad_config_is_one_line(capsys, tmp_pa
     code, _, _ = run(capsys, "ask", "--config", str(config), QUESTION)
     assert code == 0 and (tmp_path / "mydata" / "newsdesk.sqlite3").is_file()
 
+    code, _, _ = run(capsys, "--config", str(config), "stats")  # before the command too
+    assert code == 0
+
     config.write_text('[index]\ndata_dri = "x"\n', "utf-8")
     code, _, err = run(capsys, "stats", "--config", str(config))
     assert code == 2
@@ -113,10 +117,17 @@ def test_the_example_config_is_valid(capsys, tmp_path: Path):
 
 
 def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
-    proc = subprocess.run([sys.executable, "-m", "index.cli", "ask", "--json", QUESTION],
+    proc = subprocess.run([sys.executable, "-m", "newsdesk", "ask", "--json", QUESTION],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hits"]
+
+
+def test_version_names_the_installed_distribution(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdesk {version('newsdesk')}"
 
 
 def test_brief_prints_the_seed_briefing_with_both_tolls(capsys):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index import Archive, IndexSettings
-from index import ingest as ingest_module
-from index import snapshot as snapshot_module
-from index.snapshot import POINTER, current_snapshot_folder
+from newsdesk.index import Archive, IndexSettings
+from newsdesk.index import ingest as ingest_module
+from newsdesk.index import snapshot as snapshot_module
+from newsdesk.index.snapshot import POINTER, current_snapshot_folder
 
 from .conftest import REPO, SEEDS, article, write_jsonl
 
@@ -69,8 +69,8 @@ def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
 KILL_DURING_SWITCH = """
 import os, signal, sys
 from pathlib import Path
-from index import Archive, IndexSettings
-from index import snapshot
+from newsdesk.index import Archive, IndexSettings
+from newsdesk.index import snapshot
 
 def killed(*args):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -143,7 +143,7 @@ def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tm
 ADD_ONE = """
 import sys
 from pathlib import Path
-from index import Archive, IndexSettings
+from newsdesk.index import Archive, IndexSettings
 Archive(IndexSettings(Path(sys.argv[1]))).add([Path(sys.argv[2])])
 """
 

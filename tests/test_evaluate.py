@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import EvalDataError, contains_answer, evaluate
-from index.progress import Silent
-from index.ranking import Ranking
+from newsdesk.index.evaluate import EvalDataError, contains_answer, evaluate
+from newsdesk.index.progress import Silent
+from newsdesk.index.ranking import Ranking
 
 from .conftest import write_jsonl
 
@@ -61,13 +61,13 @@ def test_evaluate_names_the_bad_file(tmp_path: Path):
 
 
 def test_eval_json_from_the_console(tmp_path: Path, capsys):
-    from index.cli import main
+    from newsdesk.index.cli import main
     assert main(["eval", "--json", str(make_dataset(tmp_path))]) == 0
     assert json.loads(capsys.readouterr().out)["questions"] == 3
 
 
 def test_compare_reports_both_configurations_and_per_question_changes(tmp_path: Path, capsys):
-    from index.cli import main
+    from newsdesk.index.cli import main
     data = make_dataset(tmp_path)
     assert main(["eval", "--json", str(data), "--compare", "defaults",
                  "window=2,stride=2,answer_coverage=0.99"]) == 0
@@ -80,7 +80,7 @@ def test_compare_reports_both_configurations_and_per_question_changes(tmp_path: 
 
 
 def test_a_bad_compare_setting_is_a_one_line_error(tmp_path: Path, capsys):
-    from index.cli import main
+    from newsdesk.index.cli import main
     assert main(["eval", str(make_dataset(tmp_path)), "--compare", "defaults", "k2=3"]) == 2
     assert "unknown ranking setting 'k2=3'" in capsys.readouterr().err
 

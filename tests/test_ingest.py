@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Archive
-from index import readers as readers_module
+from newsdesk.index import Archive
+from newsdesk.index import readers as readers_module
 
 from .conftest import SEEDS, article, write_jsonl
 
@@ -171,7 +171,7 @@ def test_an_outlet_s_repost_of_the_same_text_is_stored_once(archive: Archive, tm
 def test_a_store_from_before_text_keys_is_brought_up_to_date(tmp_path: Path):
     import sqlite3
 
-    from index.store import Store
+    from newsdesk.index.store import Store
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
     db.executescript(

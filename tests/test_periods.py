@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from index.periods import Period, question_period, without_relative_time
+from newsdesk.index.periods import Period, question_period, without_relative_time
 
 TODAY = date(2026, 11, 26)  # a Thursday
 

@@ -1,8 +1,8 @@
 from datetime import date
 from pathlib import Path
 
-from index import Archive, Hit
-from index.indexer import headline_terms
+from newsdesk.index import Archive, Hit
+from newsdesk.index.indexer import headline_terms
 
 from .conftest import article, write_jsonl
 

@@ -1,7 +1,7 @@
 import pytest
 
-from index.passages import make_passages, window_starts
-from index.sentences import sentence_spans
+from newsdesk.index.passages import make_passages, window_starts
+from newsdesk.index.sentences import sentence_spans
 
 
 def sentences(text: str) -> list[str]:

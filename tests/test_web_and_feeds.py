@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index import Archive
-from index.config import FeedSource
-from index.feeds import poll, poll_all
-from index.fetch import Fetcher
+from newsdesk.index import Archive
+from newsdesk.index.config import FeedSource
+from newsdesk.index.feeds import poll, poll_all
+from newsdesk.index.fetch import Fetcher
 
 from .news_site import ARTICLE_TEXT, NewsSite, page
 
@@ -150,7 +150,7 @@ def test_a_failing_feed_keeps_the_others_going(archive: Archive, site: NewsSite,
 
 def test_feeds_poll_reads_the_feeds_in_the_config(site: NewsSite, tmp_path: Path, capsys,
                                                   monkeypatch):
-    from index import cli
+    from newsdesk.index import cli
 
     monkeypatch.setattr(cli, "Fetcher", lambda: Fetcher(timeout=0.5, per_host_delay=0.0))
     site.routes["/feed.xml"] = lambda h: (200, RSS, rss(site, [

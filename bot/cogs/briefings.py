@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from index.briefing import Briefing, build_briefing
+from newsdesk.index.briefing import Briefing, build_briefing
 
 from ..embeds import briefing_pages
 from ..schedule import BriefingRunner

@@ -13,18 +13,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from index import IngestReport
-from index.config import FeedSource
-from index.feeds import poll
-from index.fetch import Fetcher
-from index.readers import MAX_ARTICLE_FILE_BYTES, SUPPORTED_SUFFIXES
-from index.records import Rejection
+from newsdesk.index import IngestReport
+from newsdesk.index.config import FeedSource
+from newsdesk.index.feeds import poll
+from newsdesk.index.fetch import Fetcher
+from newsdesk.index.readers import MAX_ARTICLE_FILE_BYTES, SUPPORTED_SUFFIXES
+from newsdesk.index.records import Rejection
 
 from ..permissions import admin_roles_text, is_admin
 from ..text import cut_end, safe_cut
 
 if TYPE_CHECKING:
-    from index import Archive
+    from newsdesk.index import Archive
 
     from ..client import NewsdeskBot
 

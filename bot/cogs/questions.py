@@ -16,9 +16,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from index import Hit
-from index.dates import parse_day
-from index.search import LOOSE_COVERAGE
+from newsdesk.index import Hit
+from newsdesk.index.dates import parse_day
+from newsdesk.index.search import LOOSE_COVERAGE
 
 from ..cooldown import UserCooldown
 from ..embeds import APOLOGY, answer_pages, help_embed, no_match_text, search_embed, source_embed
@@ -27,7 +27,7 @@ from ..text import escape
 from ..views import PagerView
 
 if TYPE_CHECKING:
-    from index import Archive
+    from newsdesk.index import Archive
 
     from ..client import NewsdeskBot
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import create_bot
-from index import Archive, IndexSettings
-from index.fetch import Fetcher
+from newsdesk.bot import create_bot
+from newsdesk.index import Archive, IndexSettings
+from newsdesk.index.fetch import Fetcher
 
 from ..conftest import SEEDS, write_jsonl
 from ..news_site import ARTICLE_TEXT, NewsSite, page
@@ -71,7 +71,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 @pytest.fixture
 def fast_fetcher(monkeypatch):
     """The bot's fetcher without its politeness delay (one test server, many requests)."""
-    import bot.cogs.library as library
+    import newsdesk.bot.cogs.library as library
     monkeypatch.setattr(library, "Fetcher", partial(Fetcher, timeout=1.0, per_host_delay=0.0))
 
 

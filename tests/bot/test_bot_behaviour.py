@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.embeds import MESSAGE_EMBEDS_MAX
+from newsdesk.bot.embeds import MESSAGE_EMBEDS_MAX
 
 from .conftest import ANSWERS_THE_TOLL, answer_of
 
@@ -208,7 +208,7 @@ async def test_quoted_news_text_cannot_ping_anyone(world, tmp_path):
 
 
 def test_intents_ask_for_message_content_only_with_question_channels(config_path):
-    from bot import create_bot
+    from newsdesk.bot import create_bot
     assert create_bot(config_path).intents.message_content
     config_path.write_text(config_path.read_text().replace("question_channels = [1]\n", ""))
     bot = create_bot(config_path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from bot.embeds import MESSAGE_EMBEDS_MAX
-from bot.settings import ScheduledBriefing
+from newsdesk.bot.embeds import MESSAGE_EMBEDS_MAX
+from newsdesk.bot.settings import ScheduledBriefing
 
 from .conftest import answer_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.embeds import (
+from newsdesk.bot.embeds import (
     DESCRIPTION_MAX,
     MESSAGE_EMBEDS_MAX,
     TITLE_MAX,
@@ -14,8 +14,8 @@ from bot.embeds import (
     search_embed,
     source_embed,
 )
-from bot.text import cut_end, cut_start, escape, quote
-from index import Article, Hit
+from newsdesk.bot.text import cut_end, cut_start, escape, quote
+from newsdesk.index import Article, Hit
 
 
 def hit(n: int = 1, *, sentence: str = "The answer is 42.", before: str = "Context first.",

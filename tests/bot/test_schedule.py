@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import BriefingRunner, latest_slot
-from bot.settings import ScheduledBriefing, discord_settings
-from index import Archive, ConfigError, IndexSettings, load_config
+from newsdesk.bot.schedule import BriefingRunner, latest_slot
+from newsdesk.bot.settings import ScheduledBriefing, discord_settings
+from newsdesk.index import Archive, ConfigError, IndexSettings, load_config
 
 from ..conftest import write_jsonl
 

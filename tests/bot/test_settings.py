@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.settings import Secret, discord_settings, load_token
-from index import ConfigError, load_config
+from newsdesk.bot.cli import main
+from newsdesk.bot.settings import Secret, discord_settings, load_token
+from newsdesk.index import ConfigError, load_config
 
 TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0MzI.GxYzAb.c2VjcmV0LXRva2VuLWZvci10ZXN0aW5nLW9ubHk"
 

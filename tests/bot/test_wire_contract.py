@@ -12,9 +12,9 @@ import discord
 import pytest
 import yarl
 
-from bot import create_bot
-from bot.cli import serve
-from bot.settings import load_token
+from newsdesk.bot import create_bot
+from newsdesk.bot.cli import serve
+from newsdesk.bot.settings import load_token
 
 from .conftest import ANSWERS_THE_TOLL
 from .fake_discord import ALICE, BOT_ID, BOT_USER, CHANNEL_ID, GUILD_ID, FakeDiscord

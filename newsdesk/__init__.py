@@ -1,0 +1,20 @@
+"""newsdesk: answers a team's questions from its own archive of news articles.
+
+The distribution installs one import package, `newsdesk`, whose parts keep the
+top-level folders of the source tree: `newsdesk.index` is index/ (the core: ingest,
+passages, BM25, search; its public API is `newsdesk.index`), `newsdesk.bot` is bot/ (the
+Discord layer), `newsdesk.index.seeds` is seeds/.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+from pkgutil import extend_path
+
+# Run from a source checkout (`python -m newsdesk`, pytest), this folder comes first on
+# sys.path but holds only this file and __main__.py: the installed parts (index, bot),
+# mapped there by pyproject.toml, are found through the installed copy of the package.
+__path__ = extend_path(__path__, __name__)
+
+try:
+    __version__ = version("newsdesk")
+except PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"

@@ -1,0 +1,7 @@
+"""`python -m newsdesk`: the same as the `newsdesk` command."""
+
+import sys
+
+from newsdesk.bot.cli import main
+
+sys.exit(main())
