@@ -76,16 +76,17 @@ class Bm25:
         docs = np.concatenate([c[1] for c in chunks])[order]
         tf = np.concatenate([c[2] for c in chunks]).astype(np.float64)[order]
         lengths = np.asarray(doc_len, dtype=np.int64)
-        avgdl = int(lengths.sum()) / len(doc_len)
+        avgdl = int(lengths.sum()) / len(doc_len)  # 0 when every document is stop words
         k1, b = params.k1, params.b
-        # Written as rank-bm25 writes it, so that the floating-point results are equal.
-        norm = k1 * (1 - b + b * lengths / avgdl)
+        # Written as rank-bm25 writes it, so that the floating-point results are equal;
+        # per posting, so that with avgdl 0 (then there are no postings) nothing divides.
+        norm = k1 * (1 - b + b * lengths[docs] / avgdl)
         return cls(
             params=params,
             terms=list(vocabulary),
             offsets=offsets,
             post_docs=docs,
-            post_weights=tf * (k1 + 1) / (tf + norm[docs]),
+            post_weights=tf * (k1 + 1) / (tf + norm),
             doc_len=lengths.astype(np.int32),
             idf=_okapi_idf(df.tolist(), len(doc_len), params.epsilon),
             avgdl=avgdl,
@@ -214,7 +215,12 @@ def _postings(tokens: list[str], lengths: list[int], first_doc: int,
 
 
 def _okapi_idf(df: list[int], n_docs: int, epsilon: float) -> np.ndarray:
-    """rank-bm25's IDF: log(N - df + .5) - log(df + .5), negatives floored to eps * mean."""
+    """rank-bm25's IDF: log(N - df + .5) - log(df + .5), negatives floored to eps * mean.
+
+    Documents of stop words only leave no terms at all; rank-bm25 then divides by zero
+    for the mean, here the IDF is simply empty."""
     idf = [math.log(n_docs - f + 0.5) - math.log(f + 0.5) for f in df]
+    if not idf:
+        return np.empty(0, dtype=np.float64)
     floor = epsilon * (sum(idf) / len(idf))
     return np.asarray([floor if v < 0 else v for v in idf], dtype=np.float64)

@@ -3,7 +3,9 @@
 Questions are typed in a hurry ("boarder fence", "stuffelbeem"); a term that no
 article contains is replaced by the most frequent archive term one insertion,
 deletion, substitution or transposition away. Short terms are left alone: at four
-letters or fewer, one edit turns most words into other real words.
+letters or fewer, one edit turns most words into other real words. So are terms that
+cannot be a mistyped word: numbers and codes ("2014", "mh17"), where one edit makes
+another valid value, and anything longer than news prose writes (`MAX_LENGTH`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ import string
 from collections.abc import Callable, Iterator
 
 MIN_LENGTH = 5
+# The longest words in news prose are around 20 letters ("counterintelligence",
+# "disproportionately"); a longer run of letters is pasted junk or words run together,
+# not a typo. The bound is also what keeps correction cheap whatever is typed: a term of
+# n letters has about 74n variants of n letters each, so the work grows as n squared.
+MAX_LENGTH = 30
 _LETTERS = string.ascii_lowercase + string.digits
 
 
@@ -32,10 +39,10 @@ def one_edit_away(term: str) -> Iterator[str]:
 def correct(term: str, frequency: Callable[[str], int]) -> str | None:
     """The most frequent known term one edit from `term`, or None (`frequency` is 0 for
     unknown terms). Equally frequent candidates go to the alphabetically first."""
-    if len(term) < MIN_LENGTH:
+    if not MIN_LENGTH <= len(term) <= MAX_LENGTH or not term.isalpha():
         return None
     best: tuple[int, str] | None = None
-    for candidate in set(one_edit_away(term)):
+    for candidate in one_edit_away(term):  # a repeated candidate cannot change `best`
         df = frequency(candidate)
         if df and (best is None or (-df, candidate) < (-best[0], best[1])):
             best = (df, candidate)

@@ -107,3 +107,30 @@ def test_hint_documents_come_from_the_rarest_term_with_enough_documents():
     index = Bm25.build(docs, Bm25Params())
     assert index.hint_documents(["a", "b", "c"], k=2).tolist() == [0, 2]
     assert index.hint_documents(["c"], k=2).tolist() == []
+
+
+@pytest.mark.filterwarnings("error")  # numpy's 0/0 is a warning, not an exception
+def test_an_archive_of_stop_words_only_builds_and_scores_zero(tmp_path: Path):
+    docs = passages_of(["It is what it is.", "Was it?"], window=3, stride=1)
+    assert docs == [[], []]
+    index = Bm25.build(docs, Bm25Params())
+    assert (index.size, index.avgdl, index.vocabulary) == (2, 0, {})
+    index.save(tmp_path, "p")
+    for loaded in (index, Bm25.load(tmp_path, "p")):
+        for query in (["what"], ["storm", "storm"], []):
+            assert loaded.scores(query).tolist() == [0.0, 0.0]
+        assert loaded.hint_documents(["storm"], k=1).tolist() == []
+        assert loaded.term_weight("storm") is None
+
+
+@pytest.mark.filterwarnings("error")
+def test_empty_documents_among_others_score_as_in_rank_bm25():
+    docs = [["storm", "close", "school"], [], ["storm", "reopen"], ["bridge", "storm", "storm"]]
+    ref = BM25Okapi(docs)
+    assert ref.idf["storm"] == ref.epsilon * ref.average_idf  # in 3 of 4: the floor
+    queries = [["storm"], ["school", "storm", "school"], ["reopen"], ["unknown"], []]
+    assert_same_as_rank_bm25(docs, queries, Bm25Params())
+    seeds = [p.read_text("utf-8") for p in SEEDS.glob("*.txt")]
+    docs = passages_of([*seeds, "It is what it is."], window=3, stride=1)
+    assert docs[-1] == []
+    assert_same_as_rank_bm25(docs, queries_from(docs, 50, seed=4), Bm25Params())
