@@ -64,7 +64,7 @@ def main() -> None:
         began = time.perf_counter()
         report = archive.add([folder])
         took = time.perf_counter() - began
-        passages = archive.store.counts()["passages"]
+        passages = archive.stats().indexed_passages
         print(f"ingest: {report.added:,} of {args.pages:,} pages in {took:.1f} s = "
               f"{report.added / took:.0f} articles/s (extraction, cleaning, Punkt, SQLite, "
               f"index of {passages:,} passages included); {len(report.rejected)} rejected")
@@ -76,7 +76,7 @@ def main() -> None:
             path.write_text(page(n, sentences, rng), encoding="utf-8")
             began = time.perf_counter()
             archive.add([path])
-            hits = archive.search(f"When did the bridge in Townsville{n} open?", k=1)
+            hits = archive.ask(f"When did the bridge in Townsville{n} open?", k=1).hits
             delays.append(time.perf_counter() - began)
             assert hits and hits[0].title == f"Report {n}", "the new page is not answerable"
         print(f"new page answerable after: median {statistics.median(delays):.2f} s "

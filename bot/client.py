@@ -65,9 +65,9 @@ class NewsdeskBot(commands.Bot):
         note = await asyncio.to_thread(self.archive.ensure_searchable)
         if note:
             log.info("%s", note)
-        stats = self.archive.store.counts()
-        log.info("archive open: %d articles, %d passages in %s", stats["articles"],
-                 stats["passages"], self.config.index.data_dir)
+        stats = await asyncio.to_thread(self.archive.stats)
+        log.info("archive open: %d articles, %s passages in %s", stats.articles,
+                 stats.indexed_passages, self.config.index.data_dir)
 
         await self.add_cog(Questions(self))
         await self.add_cog(Briefings(self))

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 
 import discord
 
-from newsdesk.index import Article, Hit
-from newsdesk.index.briefing import Briefing, BriefingItem, Dispute
+from newsdesk.index import Answer, Article, Briefing, BriefingItem, Dispute, Hit, day_label
 
-from .text import cut_end, escape, quote, safe_cut
+from .text import cut_end, escape, link, quote, safe_cut, web_url
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -35,7 +34,7 @@ NOTICE_COLOUR = discord.Colour(0x8A8F98)
 
 def dateline(hit: Hit | Article) -> str:
     """"*Outlet* (also Other, Another) · 2018-11-24" (or "undated")."""
-    when = hit.published[:10] if hit.published else "undated"
+    when = day_label(hit.published)
     also = getattr(hit, "also_in", ())
     outlets = safe_cut(hit.source, 100) + (f" (also {safe_cut(', '.join(also), 200)})"
                                            if also else "")
@@ -48,7 +47,7 @@ def title_of(hit: Hit | Article, limit: int = TITLE_MAX) -> str:
 
 def answer_embed(question: str, hit: Hit, note: str = "") -> discord.Embed:
     """The sentence that answers, with where it came from (and `note`, if any, below)."""
-    embed = discord.Embed(colour=ANSWER_COLOUR, title=cut_end(question, TITLE_MAX))
+    embed = discord.Embed(colour=ANSWER_COLOUR, title=safe_cut(question, TITLE_MAX))
     embed.description = (f"**{safe_cut(hit.sentence, 1500)}**\n\n"
                          f"— {title_of(hit, 300)}, {dateline(hit)}")
     if note:
@@ -58,7 +57,7 @@ def answer_embed(question: str, hit: Hit, note: str = "") -> discord.Embed:
 
 def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
     """One passage: title (linked), outlet and date, the quote, the article id."""
-    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(hit), url=hit.url or None)
+    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(hit), url=web_url(hit.url))
     lo = hit.sentence_start - hit.passage_start
     hi = hit.sentence_end - hit.passage_start
     embed.description = f"{dateline(hit)}\n{quote(hit.passage, lo, hi, PASSAGE_QUOTE_MAX)}"
@@ -66,25 +65,25 @@ def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
     return embed
 
 
-def answer_page(question: str, hits: Sequence[Hit], page: int, per_page: int,
-                note: str = "") -> list[discord.Embed]:
+def answer_page(answer: Answer, page: int, per_page: int) -> list[discord.Embed]:
     """Page `page` (from 0) of an answer: the answer embed first, then its passages."""
+    hits = answer.hits
     chosen = hits[page * per_page:(page + 1) * per_page]
-    embeds = [answer_embed(question, hits[0], note)] if page == 0 else []
+    embeds = [answer_embed(answer.question, hits[0], answer.note)] if page == 0 else []
     embeds += [passage_embed(hit, page * per_page + i + 1, len(hits))
                for i, hit in enumerate(chosen)]
     return fit_message(embeds)
 
 
-def answer_pages(question: str, hits: Sequence[Hit], per_page: int,
-                 note: str = "") -> list[list[discord.Embed]]:
+def answer_pages(answer: Answer, per_page: int) -> list[list[discord.Embed]]:
     """Every page of an answer, for the pager."""
-    count = max(1, -(-len(hits) // per_page))
-    return [answer_page(question, hits, page, per_page, note) for page in range(count)]
+    count = max(1, -(-len(answer.hits) // per_page))
+    return [answer_page(answer, page, per_page) for page in range(count)]
 
 
-def no_match_text(question: str, searched: Sequence[str]) -> str:
+def no_match_text(answer: Answer) -> str:
     """What to say when nothing in the archive answers."""
+    question, searched = answer.question, answer.query.terms
     if not searched:
         return (f"“{safe_cut(question, 300)}” has only common words: name who, what or "
                 "where you are asking about.")
@@ -93,14 +92,14 @@ def no_match_text(question: str, searched: Sequence[str]) -> str:
                    f"(searched for: {words}). Try `/search` with other words.", CONTENT_MAX)
 
 
-def search_embed(query: str, hits: Sequence[Hit]) -> discord.Embed:
+def search_embed(answer: Answer) -> discord.Embed:
     """A compact list: one line of attribution and one of text per match."""
-    embed = discord.Embed(colour=PASSAGE_COLOUR, title=cut_end(f"Search: {query}", TITLE_MAX))
+    embed = discord.Embed(colour=PASSAGE_COLOUR,
+                          title=safe_cut(f"Search: {answer.question}", TITLE_MAX))
     lines = []
-    for number, hit in enumerate(hits, start=1):
-        title = title_of(hit, 120)
-        link = f"[{title}]({hit.url})" if hit.url else f"**{title}**"
-        lines.append(f"**{number}.** {link} — {dateline(hit)} · `{hit.article_id}`\n"
+    for number, hit in enumerate(answer.hits, start=1):
+        lines.append(f"**{number}.** {link(title_of(hit, 120), hit.url)} — {dateline(hit)}"
+                     f" · `{hit.article_id}`\n"
                      f"{safe_cut(hit.sentence, 220)}")
     description = ""
     for line in lines:
@@ -114,7 +113,8 @@ def search_embed(query: str, hits: Sequence[Hit]) -> discord.Embed:
 
 def source_embed(article: Article) -> discord.Embed:
     """One article's details and link, and how it opens."""
-    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(article), url=article.url)
+    embed = discord.Embed(colour=PASSAGE_COLOUR, title=title_of(article),
+                          url=web_url(article.url))
     lede = article.text.split("\n\n", 1)[0]
     embed.description = f"{dateline(article)}\n> {safe_cut(lede, 900)}"
     if article.authors:
@@ -126,8 +126,8 @@ def source_embed(article: Article) -> discord.Embed:
                         value=safe_cut(" ".join(article.credits), FIELD_VALUE_MAX))
     words = len(article.text.split())
     embed.add_field(name="Length", value=f"{words:,} words")
-    if article.url:
-        embed.add_field(name="Link", value=article.url[:FIELD_VALUE_MAX], inline=False)
+    if web_url(article.url):
+        embed.add_field(name="Link", value=link("Open the article", article.url), inline=False)
     embed.set_footer(text=f"article {article.id}"[:FOOTER_MAX])
     return embed
 
@@ -146,6 +146,15 @@ def help_embed(question_channels: Sequence[int]) -> discord.Embed:
                     value="A compact list of matching articles, looser than /ask.")
     embed.add_field(name="/source article", inline=False,
                     value="One article's details and link; start typing its title.")
+    embed.add_field(name="/briefing topic [days]", inline=False,
+                    value="What the archive says on a topic lately, newest first, with the "
+                          "figures sources disagree on.")
+    embed.add_field(name="Buttons", inline=False,
+                    value="**Previous** / **More** page through results; **Dismiss** (for "
+                          "the asker) removes the answer.")
+    embed.add_field(name="/add url · /remove article|source (admins)", inline=False,
+                    value="Add a web page (or attach article files to a mention); remove a "
+                          "retracted story or a whole outlet.")
     return embed
 
 
@@ -167,15 +176,11 @@ def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
 
 def briefing_header(briefing: Briefing) -> discord.Embed:
     embed = discord.Embed(colour=ANSWER_COLOUR,
-                          title=cut_end(f"Briefing: {briefing.topic}", TITLE_MAX))
-    if not briefing.items and not briefing.undated:
+                          title=safe_cut(f"Briefing: {briefing.topic}", TITLE_MAX))
+    if briefing.empty:
         embed.description = "Nothing in the archive on this topic in that window."
         return embed
-    dates = (f"published {briefing.first_date} to {briefing.last_date}"
-             if briefing.first_date else "none dated")
-    undated = f"; {len(briefing.undated)} undated" if briefing.undated else ""
-    embed.description = (f"{plural(briefing.articles, 'article')} from "
-                         f"{plural(len(briefing.outlets), 'outlet')}, {dates}{undated}.")
+    embed.description = f"{briefing.summary}."
     if briefing.disputes:
         embed.description += " Sources differ on some figures: see the end."
     return embed
@@ -183,29 +188,22 @@ def briefing_header(briefing: Briefing) -> discord.Embed:
 
 def story_embed(item: BriefingItem, *, undated: bool) -> discord.Embed:
     embed = discord.Embed(colour=NOTICE_COLOUR if undated else PASSAGE_COLOUR,
-                          title=safe_cut(item.title, TITLE_MAX), url=item.url or None)
-    when = item.published[:10] if item.published else "undated"
+                          title=safe_cut(item.title, TITLE_MAX), url=web_url(item.url))
     outlets = safe_cut(", ".join(item.outlets), 300)
     quotes = "\n".join(f"> {safe_cut(s, 450)}" for s in item.sentences)
-    embed.description = f"*{outlets}* · {when}\n{quotes}"
+    embed.description = f"*{outlets}* · {item.day}\n{quotes}"
     copies = f" · and {len(item.copies)} copies" if item.copies else ""
     embed.set_footer(text=f"article {item.article_id}{copies}"[:FOOTER_MAX])
     return embed
 
 
 def dispute_embed(dispute: Dispute) -> discord.Embed:
-    values = " against ".join(str(v) for v in sorted({c.value for c in dispute.citations}))
     embed = discord.Embed(colour=ANSWER_COLOUR,
-                          title=f"Sources differ: {dispute.counts} {dispute.event}, {values}")
-    for citation in dispute.citations[:10]:
-        when = citation.published[:10] if citation.published else "undated"
-        embed.add_field(name=safe_cut(f"{citation.value} — {citation.source}, {when}", 250),
-                        value=f"> {safe_cut(citation.sentence, 900)}", inline=False)
+                          title=safe_cut(f"Sources differ on {dispute.summary}", TITLE_MAX))
+    for claim in dispute.claims[:10]:
+        embed.add_field(name=safe_cut(f"{claim.value} — {claim.article.source}, {claim.day}", 250),
+                        value=f"> {safe_cut(claim.sentence, 900)}", inline=False)
     return embed
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def embeds_length(embeds: Sequence[discord.Embed]) -> int:

@@ -14,8 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from newsdesk.index import Archive
-from newsdesk.index.briefing import Briefing, build_briefing
+from newsdesk.index import Archive, Briefing, Marker
 
 from .settings import ScheduledBriefing
 
@@ -46,18 +45,17 @@ class BriefingRunner:
         """
         now = self.clock()
         slot = latest_slot(schedule, now)
-        store = self.archive.store
-        last = await asyncio.to_thread(store.briefing_run, schedule.key)
+        archive = self.archive
+        last = await asyncio.to_thread(archive.marker, schedule.key)
         if last is None:
-            await asyncio.to_thread(store.record_briefing_run, schedule.key, slot, now)
+            await asyncio.to_thread(archive.set_marker, schedule.key, Marker(slot, now))
             return False
-        last_slot, cutoff = last
-        if last_slot >= slot:
+        if last.slot >= slot:
             return False
         since = now.astimezone(ZoneInfo(schedule.timezone)).date() - timedelta(days=schedule.days)
-        briefing = await asyncio.to_thread(build_briefing, self.archive, schedule.topic,
-                                           since=since, added_after=cutoff)
-        await post(schedule, briefing, cutoff)
+        briefing = await asyncio.to_thread(archive.brief, schedule.topic, since=since,
+                                           added_after=last.cutoff)
+        await post(schedule, briefing, last.cutoff)
         # Recorded only after posting: a failed post is tried again, never skipped.
-        await asyncio.to_thread(store.record_briefing_run, schedule.key, slot, now)
+        await asyncio.to_thread(archive.set_marker, schedule.key, Marker(slot, now))
         return True

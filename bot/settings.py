@@ -9,7 +9,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsdesk.index.config import Config, ConfigError
+from newsdesk.index import Config, ConfigError
 
 TOKEN_ENV = "DISCORD_TOKEN"
 # Three dot-separated base64url parts: what Discord issues as a bot token.

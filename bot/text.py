@@ -9,16 +9,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import quote as percent_encode
+from urllib.parse import urlsplit
 
 import discord
 
 ELLIPSIS = "…"
+_URL_SAFE = "/:?#&=%+,;@!$.-"  # and letters, digits, _ . - ~, which are never encoded
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s")
 
 
 def escape(text: str) -> str:
     """Quoted text as plain text: no markdown, no mentions, no masked links."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def web_url(url: str | None, limit: int = 512) -> str | None:
+    """`url` made safe to link, or None when it is not an http(s) URL with a host (or is
+    longer than `limit`). Every character that could end a markdown link or start markup
+    (brackets, parentheses, angle brackets, quotes, spaces, * and |) is percent-encoded."""
+    if not url or len(url) > limit or not url.isprintable():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return percent_encode(url.strip(), safe=_URL_SAFE)
+
+
+def link(label: str, url: str | None) -> str:
+    """`label` (already escaped) as a masked link to `url` when it is a web URL, else in
+    bold."""
+    safe = web_url(url)
+    return f"[{label}]({safe})" if safe else f"**{label}**"
 
 
 def cut_end(text: str, limit: int) -> str:

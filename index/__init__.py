@@ -1,23 +1,71 @@
-"""newsdesk's index: ingest news articles, cut passages, build BM25, answer questions.
+"""newsdesk's core: ingest news articles, cut passages, build BM25, answer questions.
 
-Nothing here imports Discord; the bot and the console are thin layers over `Archive`.
+This package's names are its public API, and `Archive` is its one front door: the
+console (cli.py, console.py) and the Discord bot use only what is imported here, and
+lay out what `Archive` returns. Nothing here imports Discord.
 """
 
-from .archive import Archive, ArchiveStats, NoIndexError, bundled_seeds
-from .config import Config, ConfigError, IndexSettings, load_config
-from .ingest import IngestReport
-from .records import Article, Hit
+from .archive import Archive, ArchiveStats, NoIndexError, Selection, TitleMatch, bundled_seeds
+from .briefing import Briefing, BriefingItem
+from .config import Config, ConfigError, FeedSource, IndexSettings, load_config
+from .dates import parse_day
+from .evaluate import Comparison, EvalConfig, EvalDataError, EvalResult, compare, evaluate
+from .feedlog import FeedPoll
+from .feeds import FeedReport
+from .fetch import Fetcher
+from .figures import Claim, Dispute
+from .indexer import EmptyStoreError
+from .ingest import IngestReport, is_url
+from .markers import Marker
+from .params import IndexParams
+from .progress import Progress, Silent
+from .ranking import Ranking
+from .readers import MAX_ARTICLE_BYTES
+from .records import Article, Hit, Rejection
+from .search import Answer, Query
+from .wording import day_label, plural, window_label
 
 __all__ = [
+    "MAX_ARTICLE_BYTES",
+    "Answer",
     "Archive",
     "ArchiveStats",
     "Article",
+    "Briefing",
+    "BriefingItem",
+    "Claim",
+    "Comparison",
     "Config",
     "ConfigError",
+    "Dispute",
+    "EmptyStoreError",
+    "EvalConfig",
+    "EvalDataError",
+    "EvalResult",
+    "FeedPoll",
+    "FeedReport",
+    "FeedSource",
+    "Fetcher",
     "Hit",
+    "IndexParams",
     "IndexSettings",
     "IngestReport",
+    "Marker",
     "NoIndexError",
+    "Progress",
+    "Query",
+    "Ranking",
+    "Rejection",
+    "Selection",
+    "Silent",
+    "TitleMatch",
     "bundled_seeds",
+    "compare",
+    "day_label",
+    "evaluate",
+    "is_url",
     "load_config",
+    "parse_day",
+    "plural",
+    "window_label",
 ]

@@ -1,10 +1,13 @@
 """The archive: the article store plus its search index, behind one small API.
 
-This is what the console and the Discord bot use:
+`Archive` is the core's one front door: the console and the Discord bot call its
+methods and lay out what they return; the store, the index snapshot and the searcher
+stay inside it.
 
     archive = Archive(load_config(path).index)
     archive.add([Path("seeds")])
-    hits = archive.search("How many fighters were killed?", k=3)
+    answer = archive.ask("How many fighters were killed?", k=3)
+    answer.hits[0].sentence
 """
 
 from __future__ import annotations
@@ -14,21 +17,28 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 
 from .analyzer import Analyzer
-from .config import IndexSettings
+from .briefing import Briefing, build_briefing
+from .config import FeedSource, IndexSettings
+from .database import Database
+from .feedlog import FeedLog, FeedPoll
+from .feeds import FeedReport, poll
 from .fetch import Fetcher
 from .indexer import build_index
-from .ingest import IngestReport, ingest, store_records
-from .passages import make_passages
+from .ingest import IngestReport, fetch_pages, is_url, read_paths, store_records
+from .markers import Marker, Markers
+from .params import IndexParams
 from .progress import Progress, Silent
 from .ranking import Ranking
-from .records import Article, Hit, Passage, RawRecord, Rejection
-from .search import Query, Searcher
-from .snapshot import current_snapshot_folder, load_snapshot
-from .store import FeedPoll, Store
+from .readers import read_bytes
+from .records import Article, RawRecord, Rejection
+from .search import LOOSE_COVERAGE, Answer, Searcher
+from .snapshot import clear_snapshots, current_snapshot_folder, load_snapshot
+from .store import Store
 
 
 class NoIndexError(Exception):
@@ -39,17 +49,31 @@ class NoIndexError(Exception):
 class ArchiveStats:
     data_dir: Path
     articles: int
-    passages: int
-    sources: list[tuple[str, int]]
+    sources: list[tuple[str, int]]  # every outlet with its number of articles
     first_date: str | None
     last_date: str | None
     undated: int
     indexed_passages: int | None  # None when there is no index
     index_built_at: str | None
     index_stale: bool
-    passage_window: tuple[int, int]
+    params: IndexParams  # what the index is built with (window, stride, k1, b)
     index_bytes: int
     feeds: list[FeedPoll]  # each polled feed's latest poll
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Articles picked by id (or a unique id prefix) or by outlet, and what matched none."""
+
+    articles: list[Article]
+    problems: list[str]  # one line per id or outlet that picks no single article
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    article_id: str
+    title: str
+    source: str
 
 
 def bundled_seeds() -> Path:
@@ -64,53 +88,145 @@ class Archive:
     def __init__(self, settings: IndexSettings, ranking: Ranking | None = None) -> None:
         self.settings = settings
         self.ranking = ranking or Ranking()
-        self.store = Store(settings.data_dir / "newsdesk.sqlite3")
-        self.index_root = settings.data_dir / "index"
-        self.analyzer = Analyzer()
+        self._db = Database(settings.data_dir / "newsdesk.sqlite3")
+        self._store = Store(self._db)
+        self._feed_log = FeedLog(self._db)
+        self._markers = Markers(self._db)
+        self._index_root = settings.data_dir / "index"
+        self._analyzer = Analyzer()
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._writers = 0
 
     def close(self) -> None:
-        self.store.close()
+        self._db.close()
 
     # Changing the archive ------------------------------------------------------
 
     def add(self, sources: Iterable[Path | str], progress: Progress | None = None,
             fetcher: Fetcher | None = None) -> IngestReport:
         """Ingest files, folders and http(s) page URLs, then bring the index up to date
-        if anything changed."""
+        if anything changed. Pages are fetched before the write lock is taken."""
         progress = progress or Silent()
+        sources = list(sources)
+        urls = [s for s in sources if is_url(s)]
+        paths = [Path(s) for s in sources if not is_url(s)]
+        pages = fetch_pages(urls, fetcher or Fetcher(), progress)
+        report = IngestReport(files=len(urls))
         with self._writing():
-            self._apply_passage_window(progress)
-            report = ingest(self.store, self.analyzer, list(sources), self.settings.passage_window,
-                            self.settings.passage_stride, progress, fetcher)
-            if self.needs_rebuild():
-                self._rebuild(progress)
+            records = chain(read_paths(paths, self.settings.data_dir.resolve(), report,
+                                       progress), pages)
+            store_records(self._store, self._analyzer, records, report)
+            self._update_index(progress)
+        return report
+
+    def add_bytes(self, name: str, data: bytes, source: str,
+                  progress: Progress | None = None) -> IngestReport:
+        """Ingest one file's contents (an upload): `name` says its format, `source` is
+        the outlet of records that name none."""
+        with self._writing():
+            report = IngestReport(files=1)
+            store_records(self._store, self._analyzer, read_bytes(name, data, source), report)
+            self._update_index(progress or Silent())
         return report
 
     def add_records(self, records: Iterable[RawRecord | Rejection],
                     progress: Progress | None = None) -> IngestReport:
         """Ingest records read elsewhere (feed entries), then update the index."""
-        progress = progress or Silent()
         with self._writing():
-            self._apply_passage_window(progress)
             report = IngestReport()
-            store_records(self.store, self.analyzer, records, self.settings.passage_window,
-                          self.settings.passage_stride, report)
-            if self.needs_rebuild():
-                self._rebuild(progress)
+            store_records(self._store, self._analyzer, records, report)
+            self._update_index(progress or Silent())
         return report
+
+    def select(self, ids: Iterable[str] = (), source: str | None = None) -> Selection:
+        """The articles `ids` name (each an id or a unique prefix of one) and, with
+        `source`, every article of that outlet: what `remove` would remove."""
+        chosen: dict[str, Article] = {}
+        problems = []
+        for given in ids:
+            article_id = self.resolve_id(given)
+            if article_id is None:
+                matches = len(self._store.ids_starting(given.strip(), 2))
+                problems.append(f"{given}: " + ("no article has this id" if not matches else
+                                                "more than one article's id starts so"))
+            else:
+                chosen.setdefault(article_id, None)
+        if source is not None:
+            from_source = self._store.ids_from(source)
+            if not from_source:
+                problems.append(f"{source}: no article is from this outlet")
+            chosen.update(dict.fromkeys(from_source))
+        found = self._store.articles(chosen)
+        return Selection([found[i] for i in chosen if i in found], problems)
+
+    def remove(self, article_ids: Iterable[str], progress: Progress | None = None) -> int:
+        """Remove these articles (a retracted story, a wrong upload) and update the index;
+        returns how many were removed."""
+        with self._writing():
+            removed = self._store.remove(article_ids)
+            self._update_index(progress or Silent())
+        return removed
+
+    def poll_feed(self, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
+        """Fetch one feed and add its new entries; never raises for a bad feed."""
+        return poll(feed, fetcher, self._feed_log, self._store.contains, self.add_records)
 
     def rebuild(self, progress: Progress | None = None) -> Path:
         """Build a fresh index from the store and switch to it atomically."""
         with self._writing():
-            return self._rebuild(progress or Silent())
+            return build_index(self._store, self._index_root, self._analyzer,
+                               self.settings.params, progress or Silent())
 
-    def _rebuild(self, progress: Progress) -> Path:
-        self._apply_passage_window(progress)
-        return build_index(self.store, self.index_root, self.analyzer, self.ranking, progress)
+    def ensure_searchable(self, progress: Progress | None = None) -> str | None:
+        """Make sure there is an index to search: an empty archive gets the bundled seed
+        articles, an index behind the store or built with other settings is rebuilt.
+        Returns what was done, or None."""
+        if self._store.count() == 0:
+            seeds = bundled_seeds()
+            if not seeds.is_dir():
+                raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
+                                   f"({seeds}); add articles with 'newsdesk add PATH'")
+            self.add([seeds], progress)
+            return f"the archive was empty: indexed the bundled seed articles from {seeds}"
+        why = self.stale_reason()
+        if why:
+            self.rebuild(progress)
+            return f"the index was rebuilt: {why}"
+        return None
+
+    def has_index(self) -> bool:
+        return self._current_searcher() is not None
+
+    def is_ready(self) -> bool:
+        """True when there is something to search and the index is current."""
+        return self._store.count() > 0 and self.stale_reason() is None
+
+    def needs_rebuild(self) -> bool:
+        return self.stale_reason() is not None
+
+    def stale_reason(self) -> str | None:
+        """Why the index does not reflect the store and the settings, or None."""
+        searcher = self._current_searcher()
+        if searcher is None:
+            return "there is no index yet" if self._store.count() else None
+        built = IndexParams.from_json(searcher.snapshot.meta.get("params"))
+        if built is None:
+            return "it was built by an older newsdesk"
+        if built != self.settings.params:
+            changes = ", ".join(self.settings.params.differences(built))
+            return f"its settings changed ({changes})"
+        if searcher.snapshot.store_revision != self._store.revision():
+            return "articles were added since it was built"
+        return None
+
+    def _update_index(self, progress: Progress) -> None:
+        if self._store.count() == 0:
+            clear_snapshots(self._index_root)  # everything was removed
+        elif self.needs_rebuild():
+            build_index(self._store, self._index_root, self._analyzer, self.settings.params,
+                        progress)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -130,60 +246,84 @@ class Archive:
                     self._writers -= 1
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def ensure_searchable(self, progress: Progress | None = None) -> str | None:
-        """Make sure there is an index to search: an empty archive gets the bundled seed
-        articles, a stale index is rebuilt. Returns what was done, or None."""
-        if self.store.counts()["articles"] == 0:
-            seeds = bundled_seeds()
-            if not seeds.is_dir():
-                raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
-                                   f"({seeds}); add articles with 'newsdesk add PATH'")
-            self.add([seeds], progress)
-            return f"the archive was empty: indexed the bundled seed articles from {seeds}"
-        if self.needs_rebuild():
-            self.rebuild(progress)
-            return "the index was behind the article store: rebuilt it"
-        return None
-
-    def needs_rebuild(self) -> bool:
-        snapshot = self._current_searcher()
-        if snapshot is None:
-            return self.store.counts()["passages"] > 0
-        return snapshot.snapshot.store_revision != self.store.revision()
-
-    def _apply_passage_window(self, progress: Progress) -> None:
-        """Re-cut every passage when the configured window differs from the stored one."""
-        wanted = (self.settings.passage_window, self.settings.passage_stride)
-        stored = self.store.passage_window()
-        if stored == wanted:
-            return
-        rows = list(self.store.iter_articles_with_sentences())
-        if not rows:
-            self.store.set_passage_window(*wanted)
-            return
-        progress.stage("Re-cutting passages", len(rows))
-        passages: list[Passage] = []
-        for article_id, _text, sentences in rows:
-            passages.extend(make_passages(article_id, sentences, *wanted))
-            progress.advance()
-        self.store.replace_passages(passages, *wanted)
-
     # Reading the archive -------------------------------------------------------
 
-    def search(self, question: str, k: int = 5, source: str | None = None,
-               since: date | None = None, until: date | None = None,
-               min_coverage: float | None = None, today: date | None = None) -> list[Hit]:
-        """The best `k` passages for `question`; see `Searcher.search`."""
-        return self.searcher().search(question, k, source=source, since=since, until=until,
-                                      min_coverage=min_coverage, today=today)
+    def ask(self, question: str, k: int = 5, *, source: str | None = None,
+            since: date | None = None, until: date | None = None,
+            today: date | None = None) -> Answer:
+        """The best `k` passages that answer `question`, the answering one first; see
+        `Searcher.ask`."""
+        return self._search().ask(question, k, source=source, since=since, until=until,
+                                  today=today)
 
-    def parse(self, question: str, today: date | None = None) -> Query:
-        return self.searcher().parse(question, today)
+    def search(self, query: str, k: int = 10, *, source: str | None = None,
+               since: date | None = None, until: date | None = None,
+               today: date | None = None) -> Answer:
+        """Like `ask`, but a looser listing: any passage with a real share of the query's
+        words is listed."""
+        return self._search().ask(query, k, source=source, since=since, until=until,
+                                  min_coverage=LOOSE_COVERAGE, today=today)
+
+    def brief(self, topic: str, *, since: date | None = None, until: date | None = None,
+              added_after: datetime | None = None, limit: int = 8) -> Briefing:
+        """What the archive says on `topic`; see `briefing.build_briefing`."""
+        return build_briefing(self._search(), topic, since=since, until=until,
+                              added_after=added_after, limit=limit)
 
     def article(self, article_id: str) -> Article | None:
-        return self.store.article(article_id)
+        """The article with this id, or with a unique id prefix (ids are long to type)."""
+        resolved = self.resolve_id(article_id)
+        return self._store.article(resolved) if resolved else None
 
-    def searcher(self) -> Searcher:
+    def resolve_id(self, text: str) -> str | None:
+        """The id `text` names: itself, or the one id it is a unique prefix of."""
+        text = text.strip()
+        if not text:
+            return None
+        if self._store.contains(text):
+            return text
+        matches = self._store.ids_starting(text, 2)
+        return matches[0] if len(matches) == 1 else None
+
+    def sources(self) -> list[str]:
+        """The outlets in the index, by name."""
+        searcher = self._current_searcher()
+        return list(searcher.snapshot.sources) if searcher else []
+
+    def titles(self, text: str, limit: int = 25) -> list[TitleMatch]:
+        """Articles whose title or id contains `text`, newest first."""
+        return [TitleMatch(*row) for row in self._store.titles_matching(text, limit)]
+
+    def passage_words(self) -> list[int]:
+        """Words (split on white space) in each indexed passage: what a reader reads."""
+        searcher = self._search()
+        snap = searcher.snapshot
+        texts = self._store.articles(snap.article_ids)
+        return [len(texts[snap.article_ids[a]].text[s:e].split())
+                for a, s, e in zip(snap.passage_article.tolist(), snap.passage_start.tolist(),
+                                   snap.passage_end.tolist(), strict=True)]
+
+    def marker(self, key: str) -> Marker | None:
+        """A scheduler's marker: the last slot its job covered (see markers.py)."""
+        return self._markers.get(key)
+
+    def set_marker(self, key: str, marker: Marker) -> None:
+        self._markers.set(key, marker)
+
+    def stats(self) -> ArchiveStats:
+        first, last, undated = self._store.date_range()
+        searcher = self._current_searcher()
+        meta = searcher.snapshot.meta if searcher else {}
+        size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if searcher else 0
+        return ArchiveStats(
+            data_dir=self.settings.data_dir, articles=self._store.count(),
+            sources=self._store.sources(), first_date=first, last_date=last, undated=undated,
+            indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
+            index_stale=self.needs_rebuild(), params=self.settings.params,
+            index_bytes=size, feeds=self._feed_log.polls(),
+        )
+
+    def _search(self) -> Searcher:
         searcher = self._current_searcher()
         if searcher is None:
             raise NoIndexError("no index yet: add articles with 'newsdesk add PATH'")
@@ -191,28 +331,12 @@ class Archive:
 
     def _current_searcher(self) -> Searcher | None:
         """The searcher over the current snapshot, reloaded when another build switched it."""
-        folder = current_snapshot_folder(self.index_root)
+        folder = current_snapshot_folder(self._index_root)
         with self._lock:
             if folder is None:
                 self._searcher = None
             elif self._searcher is None or self._searcher.snapshot.folder != folder:
-                snapshot = load_snapshot(self.index_root)  # may be newer than `folder`
-                self._searcher = (Searcher(snapshot, self.store, self.analyzer, self.ranking)
+                snapshot = load_snapshot(self._index_root)  # may be newer than `folder`
+                self._searcher = (Searcher(snapshot, self._store, self._analyzer, self.ranking)
                                   if snapshot else None)
             return self._searcher
-
-    def stats(self) -> ArchiveStats:
-        counts = self.store.counts()
-        first, last, undated = self.store.date_range()
-        searcher = self._current_searcher()
-        meta = searcher.snapshot.meta if searcher else {}
-        size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if searcher else 0
-        return ArchiveStats(
-            data_dir=self.settings.data_dir, articles=counts["articles"],
-            passages=counts["passages"], sources=self.store.sources(), first_date=first,
-            last_date=last, undated=undated,
-            indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
-            index_stale=self.needs_rebuild(),
-            passage_window=(self.settings.passage_window, self.settings.passage_stride),
-            index_bytes=size, feeds=self.store.feed_polls(),
-        )

@@ -11,19 +11,18 @@ the sentence and outlet it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
 
 from .answer import Candidate, best_index, score_sentences
-from .archive import Archive
 from .duplicates import same_story, shingles
-from .figures import Claim, claims_in, disagreements
+from .figures import Dispute, claims_in, disagreements
 from .records import Article
-from .search import Query
+from .search import Query, Searcher
 from .snapshot import UNDATED
+from .wording import day_label, plural, window_label
 
 # An article must mention this share of the topic's term weight to be in a briefing.
 MIN_TOPIC_COVERAGE = 0.5
@@ -41,24 +40,15 @@ class BriefingItem:
     outlets: tuple[str, ...]  # every outlet that carried the story, this one first
     copies: tuple[str, ...]  # ids of the other articles that carry the same story
 
+    @property
+    def day(self) -> str:
+        """"2018-11-24", or "undated"."""
+        return day_label(self.published)
 
-@dataclass(frozen=True)
-class Citation:
-    """One figure, as one source reports it."""
-
-    value: int
-    sentence: str
-    article_id: str
-    title: str
-    source: str
-    published: str | None
-
-
-@dataclass(frozen=True)
-class Dispute:
-    counts: str  # "fighters"
-    event: str  # "killed"
-    citations: tuple[Citation, ...]
+    def to_json(self) -> dict[str, object]:
+        return {"article_id": self.article_id, "title": self.title, "source": self.source,
+                "url": self.url, "published": self.published, "sentences": list(self.sentences),
+                "outlets": list(self.outlets), "copies": list(self.copies)}
 
 
 @dataclass(frozen=True)
@@ -70,6 +60,10 @@ class Briefing:
     undated: tuple[BriefingItem, ...]
     disputes: tuple[Dispute, ...]
     searched: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.items and not self.undated
 
     @property
     def articles(self) -> int:
@@ -87,34 +81,42 @@ class Briefing:
     def last_date(self) -> str | None:
         return max((i.published[:10] for i in self.items if i.published), default=None)
 
-    def to_json(self) -> dict[str, object]:
-        def item(i: BriefingItem) -> dict[str, object]:
-            return {"article_id": i.article_id, "title": i.title, "source": i.source,
-                    "url": i.url, "published": i.published, "sentences": list(i.sentences),
-                    "outlets": list(i.outlets), "copies": list(i.copies)}
+    @property
+    def window(self) -> str:
+        """"2018-11-01 to today", or "all dates"."""
+        return window_label(self.since, self.until)
 
+    @property
+    def summary(self) -> str:
+        """"3 articles from 2 outlets, published 2018-11-20 to 2018-11-24; 1 undated"."""
+        dates = (f"published {self.first_date} to {self.last_date}" if self.first_date
+                 else "none dated")
+        undated = f"; {len(self.undated)} undated" if self.undated else ""
+        return (f"{plural(self.articles, 'article')} from "
+                f"{plural(len(self.outlets), 'outlet')}, {dates}{undated}")
+
+    def to_json(self) -> dict[str, object]:
         return {
             "topic": self.topic,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "articles": self.articles, "outlets": self.outlets,
             "first_date": self.first_date, "last_date": self.last_date,
-            "items": [item(i) for i in self.items],
-            "undated": [item(i) for i in self.undated],
+            "items": [i.to_json() for i in self.items],
+            "undated": [i.to_json() for i in self.undated],
             "disputes": [{"counts": d.counts, "event": d.event,
                           "figures": [{"value": c.value, "sentence": c.sentence,
-                                       "article_id": c.article_id, "source": c.source,
-                                       "published": c.published} for c in d.citations]}
+                                       "article_id": c.article.id, "source": c.article.source,
+                                       "published": c.article.published} for c in d.claims]}
                          for d in self.disputes],
         }
 
 
-def build_briefing(archive: Archive, topic: str, *, since: date | None = None,
+def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
                    until: date | None = None, added_after: datetime | None = None,
                    limit: int = 8) -> Briefing:
     """The briefing on `topic` for articles published in [since, until] (undated ones
     listed apart) and, for scheduled runs, added to the archive after `added_after`."""
-    searcher = archive.searcher()
     query = searcher.parse(topic)
     empty = Briefing(topic, since, until, (), (), (), tuple(query.terms))
     if not query.known_terms:
@@ -128,21 +130,18 @@ def build_briefing(archive: Archive, topic: str, *, since: date | None = None,
     window = searcher.articles_allowed(None, since, until)
     dated = relevant & ~undated if window is None else relevant & window
     ids = [snapshot.article_ids[a] for a in _best(scores, dated | undated, limit * 4)]
+    store = searcher.store
     if added_after is not None:
-        fresh = archive.store.added_after(ids, added_after)
+        fresh = store.added_after(ids, added_after)
         ids = [i for i in ids if i in fresh]
     if not ids:
         return empty
 
-    stored = archive.store.articles(ids)
+    stored = store.articles(ids)
     stories = _stories([stored[i] for i in ids if i in stored])[:limit]
-    spans = archive.store.sentence_spans(a.id for story in stories for a in story)
+    spans = store.sentence_spans(a.id for story in stories for a in story)
     sentences = {i: [stored[i].text[s:e] for s, e in spans[i]] for i in spans}
-
-    def weight(term: str) -> float:
-        return searcher.term_weight(term) or 0.0
-
-    items = [_item(story, sentences[story[0].id], query, weight, archive) for story in stories]
+    items = [_item(story, sentences[story[0].id], query, searcher) for story in stories]
     dated_items = sorted((i for i in items if i.published), key=lambda i: i.published or "",
                          reverse=True)
     return Briefing(topic, since, until, tuple(dated_items),
@@ -172,13 +171,13 @@ def _stories(articles: list[Article]) -> list[list[Article]]:
 
 
 def _item(story: list[Article], sentences: list[str], query: Query,
-          weight: Callable[[str], float], archive: Archive) -> BriefingItem:
+          searcher: Searcher) -> BriefingItem:
     """The story's lead article with the sentences that say most about the topic."""
     lead = story[0]
-    candidates = [Candidate(text, archive.analyzer.terms(text), i)
+    candidates = [Candidate(text, searcher.analyzer.terms(text), i)
                   for i, text in enumerate(sentences)]
-    scores = score_sentences(query.text, query.known_terms, candidates, weight,
-                             archive.ranking)
+    scores = score_sentences(query.text, query.known_terms, candidates,
+                             lambda t: searcher.term_weight(t) or 0.0, searcher.ranking)
     remaining = list(range(len(candidates)))
     chosen: list[int] = []
     while remaining and len(chosen) < SENTENCES_PER_ITEM:
@@ -192,11 +191,5 @@ def _item(story: list[Article], sentences: list[str], query: Query,
 
 
 def _disputes(articles: list[Article], sentences: dict[str, list[str]]) -> list[Dispute]:
-    by_id = {a.id: a for a in articles}
-    claims: list[Claim] = [claim for a in articles for sentence in sentences[a.id]
-                           for claim in claims_in(sentence, a.id)]
-    return [Dispute(d.counts, d.event, tuple(
-                Citation(c.value, c.sentence, c.article_id, by_id[c.article_id].title,
-                         by_id[c.article_id].source, by_id[c.article_id].published)
-                for c in d.claims))
-            for d in disagreements(claims)]
+    return disagreements([claim for a in articles for sentence in sentences[a.id]
+                          for claim in claims_in(sentence, a)])

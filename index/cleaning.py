@@ -15,6 +15,18 @@ from dataclasses import dataclass
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
                                   "\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Control characters (C0 and C1, but tab, newlines, the separators str.split() takes for
+# space and NEL, a line break) are junk from bad conversions: dropped.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0e, 0x1c), 0x7f, *range(0x80, 0x85),
+                           *range(0x86, 0xa0)], None)
+_TRANSLATION = _INVISIBLE | _CONTROLS | _SPACES
+# A lone surrogate (a "\udc00" JSON escape, an undecodable byte) is no character: UTF-8,
+# and so SQLite, cannot hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What must not reach a one-line report as it is: controls, line and paragraph
+# separators, bidirectional overrides (which reorder the text shown) and lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069\ud800-\udfff]")
 
 # Page furniture that web copies drag along. A line matching TRAILING is removed only
 # from the end of the article; ANYWHERE lines are removed wherever they stand alone.
@@ -73,10 +85,18 @@ class CleanText:
 
 
 def normalise_unicode(text: str) -> str:
-    """NFC, one kind of space, no invisible characters, Unix newlines."""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    return text.translate(_INVISIBLE).translate(_SPACES)
+    """NFC, one kind of space, no invisible or control characters, Unix newlines, and
+    U+FFFD for lone surrogates."""
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
+    text = (text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+            .replace("\x85", "\n"))
+    return text.translate(_TRANSLATION)
+
+
+def one_line(text: str) -> str:
+    """`text` safe to show inside one report line: what could break the line, reorder
+    it or fail to print is escaped as in a Python literal ("\\n", "\\x00", "\\udcff")."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def paragraphs(text: str) -> list[str]:

@@ -11,22 +11,34 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
+from rich.prompt import Confirm
+from rich.text import Text
 
 from newsdesk import __version__
 
+from . import (
+    Archive,
+    ConfigError,
+    EmptyStoreError,
+    EvalConfig,
+    EvalDataError,
+    FeedSource,
+    NoIndexError,
+    compare,
+    evaluate,
+    is_url,
+    load_config,
+    parse_day,
+    plural,
+)
 from . import console as show
-from .archive import Archive, NoIndexError
-from .briefing import build_briefing
-from .config import ConfigError, FeedSource, load_config
-from .dates import parse_day
-from .evaluate import EvalConfig, EvalDataError, compare, evaluate
-from .feeds import poll
-from .fetch import Fetcher
-from .indexer import EmptyStoreError
-from .ingest import is_url
-from .search import LOOSE_COVERAGE
 
-USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError)
+
+class UsageError(Exception):
+    """A command given without what it needs, in one line."""
+
+
+USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError, UsageError)
 
 Handler = Callable[[argparse.Namespace, Console, Console], int]
 
@@ -109,6 +121,13 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     feeds.add_argument("feeds", nargs="*", metavar="FEED",
                        help="feed URLs or files (default: every [[feeds]] in the config)")
 
+    remove = command("remove", "Remove articles (a retracted story, a wrong upload) and "
+                               "update the index.")
+    remove.add_argument("ids", nargs="*", metavar="ID",
+                        help="article ids, or the first characters of one")
+    remove.add_argument("--source", metavar="OUTLET", help="every article of this outlet")
+    remove.add_argument("--yes", action="store_true", help="remove without asking")
+
     command("stats", "Show what the archive holds.")
     command("rebuild", "Rebuild the search index from the article store.")
 
@@ -133,7 +152,8 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
     try:
         return handlers[args.command](args, out, err)
     except USER_ERRORS as exc:
-        err.print(f"[red]newsdesk: error:[/] {exc}", soft_wrap=True)
+        err.print(Text.assemble(("newsdesk: error:", "red"), " ", show.clean(str(exc))),
+                  soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("[yellow]newsdesk: interrupted[/] — the archive and the last complete "
@@ -146,20 +166,28 @@ def _open(args: argparse.Namespace) -> Archive:
 
 
 def _ready(archive: Archive, err: Console) -> None:
-    """Make sure there is something to search, saying what that took."""
-    if archive.store.counts()["articles"] and not archive.needs_rebuild():
+    """Make sure there is something to search, saying what that took. An index that is
+    behind is searched as it is (a reader never waits for a writer), with a note."""
+    if archive.is_ready():
+        return
+    if archive.has_index():
+        err.print(Text(f"newsdesk: answering from the current index; an update is pending "
+                       f"({archive.stale_reason()}): 'newsdesk rebuild' brings it up to date.",
+                       style="dim"), soft_wrap=True)
         return
     with show.RichProgress(err) as progress:
         note = archive.ensure_searchable(progress)
     if note:
-        err.print(f"[dim]newsdesk: {note}.[/]", soft_wrap=True)
+        err.print(Text(f"newsdesk: {note}.", style="dim"), soft_wrap=True)
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
-    archive = _open(args)
+    config = load_config(args.config)
+    archive = Archive(config.index)
     try:
         with show.RichProgress(err) as progress:
-            report = archive.add([p if is_url(p) else Path(p) for p in args.paths], progress)
+            report = archive.add([p if is_url(p) else Path(p) for p in args.paths], progress,
+                                 config.fetch.fetcher())
         show.render_ingest(out, report)
         return 1 if report.rejected and not (report.added or report.duplicates) else 0
     finally:
@@ -174,13 +202,12 @@ def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
         questions = ((line.strip() for line in sys.stdin if line.strip())
                      if args.question == "-" else [args.question])
         for question in questions:
-            hits = archive.search(question, args.k, source=args.source, since=args.since,
-                                  until=args.until)
+            answer = archive.ask(question, args.k, source=args.source, since=args.since,
+                                 until=args.until)
             if args.json:
-                print(json.dumps({"question": question, "hits": [h.to_json() for h in hits]},
-                                 ensure_ascii=False), flush=True)
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
             else:
-                show.render_answer(out, question, hits, archive.parse(question))
+                show.render_answer(out, answer)
         return 0
     finally:
         archive.close()
@@ -190,13 +217,12 @@ def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
         _ready(archive, err)
-        hits = archive.search(args.query, args.k, source=args.source, since=args.since,
-                              until=args.until, min_coverage=LOOSE_COVERAGE)
+        answer = archive.search(args.query, args.k, source=args.source, since=args.since,
+                                until=args.until)
         if args.json:
-            print(json.dumps({"question": args.query, "hits": [h.to_json() for h in hits]},
-                             ensure_ascii=False))
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
-            show.render_search(out, args.query, hits, archive.parse(args.query))
+            show.render_search(out, answer)
         return 0
     finally:
         archive.close()
@@ -206,8 +232,7 @@ def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
         _ready(archive, err)
-        briefing = build_briefing(archive, args.topic, since=args.since, until=args.until,
-                                  limit=args.k)
+        briefing = archive.brief(args.topic, since=args.since, until=args.until, limit=args.k)
         if args.json:
             print(json.dumps(briefing.to_json(), ensure_ascii=False))
         else:
@@ -225,19 +250,47 @@ def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise ConfigError("no feeds to poll: name some, or add [[feeds]] to the config")
     archive = Archive(config.index)
     try:
-        fetcher = Fetcher()
+        fetcher = config.fetch.fetcher()
         reports = []
         with show.RichProgress(err) as progress:
             progress.stage("Polling feeds", len(sources))
             for source in sources:
-                reports.append(poll(archive, source, fetcher))
+                reports.append(archive.poll_feed(source, fetcher))
                 progress.advance()
         for report in reports:
-            style = "red" if report.error else "default"
-            out.print(f"[{style}]{report.summary()}[/]", highlight=False, soft_wrap=True)
+            out.print(Text(show.clean(report.summary()), style="red" if report.error else ""),
+                      soft_wrap=True)
             for rejection in report.rejected:
-                out.print(f"  [red]rejected[/] {rejection}", highlight=False, soft_wrap=True)
+                out.print(Text.assemble("  ", ("rejected", "red"), " ",
+                                        show.clean(str(rejection))), soft_wrap=True)
         return 1 if all(r.error for r in reports) else 0
+    finally:
+        archive.close()
+
+
+def cmd_remove(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if not args.ids and args.source is None:
+        raise UsageError("name the articles to remove: their ids, or --source OUTLET")
+    archive = _open(args)
+    try:
+        selection = archive.select(args.ids, args.source)
+        for problem in selection.problems:
+            err.print(Text.assemble(("not found", "red"), " ", show.clean(problem)),
+                      soft_wrap=True)
+        if not selection.articles:
+            return 1
+        show.render_selection(out, selection.articles)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UsageError("not removed: add --yes to remove without being asked")
+            if not Confirm.ask(f"Remove {plural(len(selection.articles), 'article')}?",
+                               console=err, default=False):
+                err.print("Nothing removed.")
+                return 1
+        with show.RichProgress(err) as progress:
+            removed = archive.remove([a.id for a in selection.articles], progress)
+        out.print(f"Removed {plural(removed, 'article')}; the index is up to date.")
+        return 0
     finally:
         archive.close()
 
@@ -256,7 +309,7 @@ def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         with show.RichProgress(err) as progress:
             folder = archive.rebuild(progress)
-        out.print(f"Index rebuilt: {folder}")
+        out.print(Text(f"Index rebuilt: {show.clean(str(folder))}"))
         return 0
     finally:
         archive.close()
@@ -266,15 +319,14 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
     settings = load_config(args.config).index
     specs = args.compare or ["defaults"]
     try:
-        configs = [EvalConfig.parse(spec, settings.passage_window, settings.passage_stride)
-                   for spec in specs]
+        configs = [EvalConfig.parse(spec, settings.params) for spec in specs]
     except ValueError as exc:
         raise EvalDataError(f"--compare: {exc}") from None
     results = []
     for config in configs:
         with show.RichProgress(err) as progress:
-            results.append(evaluate(args.data_dir, progress, window=config.window,
-                                    stride=config.stride, ranking=config.ranking))
+            results.append(evaluate(args.data_dir, progress, params=config.params,
+                                    ranking=config.ranking))
     if len(results) == 1:
         if args.json:
             print(json.dumps(results[0].metrics))
@@ -296,7 +348,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
-    "feeds": cmd_feeds, "stats": cmd_stats,
+    "feeds": cmd_feeds, "remove": cmd_remove, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }
 

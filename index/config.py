@@ -11,17 +11,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fetch import Fetcher
+from .params import DEFAULT_STRIDE, DEFAULT_WINDOW, IndexParams
+
 # Tables read by other layers (bot/ reads [discord] and [[briefings]]); index/ only
 # checks that they exist.
-KNOWN_TABLES = frozenset({"index", "discord", "briefings", "feeds"})
+KNOWN_TABLES = frozenset({"index", "discord", "briefings", "feeds", "fetch"})
 DATA_DIR_ENV = "NEWSDESK_DATA_DIR"
-
-# Passage windows: 5 sentences every 2 won on ../shared/newsqa-dev (README, Evaluation):
-# against every 3, MRR@10 +0.017, R@1 +0.03, Sent@1 +0.01 (7 questions ranked
-# differently: 5 better, 2 worse) for 1.5 times the passages at the same 94 words each.
-DEFAULT_WINDOW = 5
-DEFAULT_STRIDE = 2
-
 
 class ConfigError(Exception):
     """A problem with the config file, in one line that names the file."""
@@ -30,8 +26,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class IndexSettings:
     data_dir: Path
-    passage_window: int = DEFAULT_WINDOW
-    passage_stride: int = DEFAULT_STRIDE
+    params: IndexParams = field(default_factory=IndexParams)  # what the index is built with
 
 
 @dataclass(frozen=True)
@@ -44,11 +39,24 @@ class FeedSource:
 
 
 @dataclass(frozen=True)
+class FetchSettings:
+    """The `[fetch]` table: how pages and feeds are fetched."""
+
+    # Fetching loopback, private, link-local … addresses is refused unless this is set
+    # (for intranet feeds): otherwise anyone who can add a URL could read internal services.
+    allow_private_addresses: bool = False
+
+    def fetcher(self) -> Fetcher:
+        return Fetcher(allow_private_addresses=self.allow_private_addresses)
+
+
+@dataclass(frozen=True)
 class Config:
     index: IndexSettings
     tables: dict[str, object] = field(default_factory=dict)  # other layers'
     path: Path | None = None
     feeds: tuple[FeedSource, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
 
 def default_data_dir() -> Path:
@@ -82,7 +90,19 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: {key!r} must be a table ([{key}])")
     feeds = tuple(_feed(path, n, table) for n, table in enumerate(data.get("feeds", []), 1))
     return Config(_index_settings(path, data.get("index", {})),
-                  {k: v for k, v in data.items() if k not in ("index", "feeds")}, path, feeds)
+                  {k: v for k, v in data.items() if k not in ("index", "feeds", "fetch")}, path,
+                  feeds, _fetch_settings(path, data.get("fetch", {})))
+
+
+def _fetch_settings(path: Path, table: dict[str, object]) -> FetchSettings:
+    for key in table:
+        if key != "allow_private_addresses":
+            raise ConfigError(f"{path}: unknown setting 'fetch.{key}' "
+                              "(known: allow_private_addresses)")
+    allow = table.get("allow_private_addresses", False)
+    if not isinstance(allow, bool):
+        raise ConfigError(f"{path}: fetch.allow_private_addresses must be true or false")
+    return FetchSettings(allow)
 
 
 def _feed(path: Path, number: int, table: dict[str, object]) -> FeedSource:
@@ -126,4 +146,5 @@ def _index_settings(path: Path, table: dict[str, object]) -> IndexSettings:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 50:
             raise ConfigError(f"{path}: index.{key} must be a whole number from 1 to 50")
         numbers[key] = value
-    return IndexSettings(resolved, **numbers)
+    return IndexSettings(resolved, IndexParams(window=numbers["passage_window"],
+                                               stride=numbers["passage_stride"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
@@ -16,13 +18,19 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .archive import ArchiveStats
-from .briefing import Briefing
-from .evaluate import Comparison, EvalResult
-from .ingest import IngestReport
-from .records import Hit
-from .search import Query
-from .store import FeedPoll
+from . import (
+    Answer,
+    ArchiveStats,
+    Article,
+    Briefing,
+    Comparison,
+    EvalResult,
+    FeedPoll,
+    Hit,
+    IngestReport,
+    day_label,
+    plural,
+)
 
 
 class RichProgress:
@@ -57,24 +65,43 @@ class RichProgress:
                               else task.total, completed=task.total or task.completed)
 
 
-def title_text(hit: Hit) -> Text:
-    """The article's title, linked to its url where the terminal supports links."""
-    return Text(hit.title, style=f"bold link {hit.url}" if hit.url else "bold")
+# Control characters (ESC, BEL, CR, DEL, C1 …) in text from outside would reach the
+# terminal raw: an escape sequence could clear the screen or forge a link.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]+")
+
+
+def clean(text: str, *, one_line: bool = True) -> str:
+    """Text from a file, page, feed or person, safe to print: control characters shown
+    as escapes (\\x1b), and line breaks folded to spaces where `one_line`. Printed as
+    rich Text, never as markup, so brackets in it are never interpreted."""
+    if one_line:
+        text = _LINE_BREAKS.sub(" ", text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def title_text(title: str, url: str | None) -> Text:
+    """An article's title, linked to its url where the terminal supports links."""
+    link = f" link {url}" if url and _is_web_url(url) else ""
+    return Text(clean(title), style=f"bold{link}")
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and not any(c.isspace() for c in url)
 
 
 def source_line(hit: Hit) -> Text:
     """"Outlet · 2018-11-24 · id 76da73701f9a0b42 · url"."""
     line = Text()
-    line.append(hit.source, style="cyan")
+    line.append(clean(hit.source), style="cyan")
     if hit.also_in:
-        line.append(f" (also {', '.join(hit.also_in)})", style="cyan dim")
+        line.append(f" (also {clean(', '.join(hit.also_in))})", style="cyan dim")
     line.append(" · ", style="dim")
-    line.append(hit.published[:10] if hit.published else "undated",
-                style="green" if hit.published else "dim")
+    line.append(day_label(hit.published), style="green" if hit.published else "dim")
     line.append(f" · id {hit.article_id}", style="dim")
     if hit.url:
         line.append(" · ", style="dim")
-        line.append(hit.url, style="blue underline")
+        line.append(clean(hit.url), style="blue underline")
     return line
 
 
@@ -84,7 +111,7 @@ def passage_text(hit: Hit) -> Text:
     hi = hit.sentence_end - hit.passage_start
 
     def lines(part: str) -> str:
-        return part.replace("\n\n", "\n")
+        return clean(part.replace("\n\n", "\n"), one_line=False)
 
     text = Text(lines(hit.passage[:lo]))
     text.append(lines(hit.passage[lo:hi]), style="bold yellow")
@@ -92,111 +119,118 @@ def passage_text(hit: Hit) -> Text:
     return text
 
 
-def render_answer(console: Console, question: str, hits: list[Hit], query: Query) -> None:
-    if not hits:
-        render_no_match(console, question, query)
+def render_answer(console: Console, answer: Answer) -> None:
+    if not answer.hits:
+        render_no_match(console, answer)
         return
-    best = hits[0]
-    answer = Group(Text(best.sentence, style="bold"), Text(""), title_text(best),
-                   source_line(best))
-    console.print(Panel(answer, title="Answer", title_align="left", border_style="yellow",
-                        subtitle=Text(question, style="italic"), subtitle_align="left"))
-    if query.note():
-        console.print(f"[dim]{query.note()}[/]")
-    for number, hit in enumerate(hits, start=1):
-        console.print(Text(f"{number}. ", style="bold") + title_text(hit))
+    best = answer.hits[0]
+    shown = Group(Text(clean(best.sentence), style="bold"), Text(""),
+                  title_text(best.title, best.url), source_line(best))
+    console.print(Panel(shown, title="Answer", title_align="left", border_style="yellow",
+                        subtitle=Text(clean(answer.question), style="italic"),
+                        subtitle_align="left"))
+    if answer.note:
+        console.print(Text(clean(answer.note), style="dim"))
+    for number, hit in enumerate(answer.hits, start=1):
+        console.print(Text(f"{number}. ", style="bold") + title_text(hit.title, hit.url))
         console.print(Padding(source_line(hit), (0, 0, 0, 3)))
         console.print(Padding(passage_text(hit), (0, 0, 1, 3)))
 
 
-def render_no_match(console: Console, question: str, query: Query) -> None:
+def render_no_match(console: Console, answer: Answer) -> None:
+    query = answer.query
+    question = clean(answer.question)
     if not query.terms:
-        console.print(f"[bold]Nothing to search for[/] in “{question}”: it has only common "
-                      "words. Name who, what or where you are asking about.")
+        console.print(Text.assemble(("Nothing to search for", "bold"), f" in “{question}”: it "
+                                    "has only common words. Name who, what or where you are "
+                                    "asking about."))
         return
     searched = ", ".join(query.terms)
     unknown = [t for t in query.terms if t not in query.known_terms]
-    console.print(f"[bold]No passage in the archive answers[/] “{question}”.")
-    console.print(f"[dim]Searched for: {searched}"
-                  + (f" (not in any article: {', '.join(unknown)})" if unknown else "") + "[/]")
-    console.print("[dim]Try other words, or 'newsdesk search' for a looser list.[/]")
+    console.print(Text.assemble(("No passage in the archive answers", "bold"),
+                                f" “{question}”."))
+    console.print(Text(clean(f"Searched for: {searched}" + (
+        f" (not in any article: {', '.join(unknown)})" if unknown else "")), style="dim"))
+    console.print(Text("Try other words, or 'newsdesk search' for a looser list.", style="dim"))
 
 
-def render_search(console: Console, query_text: str, hits: list[Hit], query: Query) -> None:
-    if not hits:
-        render_no_match(console, query_text, query)
+def render_search(console: Console, answer: Answer) -> None:
+    if not answer.hits:
+        render_no_match(console, answer)
         return
-    table = Table(title=f"Results for “{query_text}”", title_justify="left", show_lines=False,
-                  expand=True)
+    table = Table(title=Text(f"Results for “{clean(answer.question)}”"), title_justify="left",
+                  show_lines=False, expand=True)
     table.add_column("#", justify="right", style="bold", width=3)
     table.add_column("Article", ratio=3)
     table.add_column("Outlet", style="cyan", ratio=1)
     table.add_column("Date", style="green", width=10)
     table.add_column("Score", justify="right", width=6)
-    for number, hit in enumerate(hits, start=1):
-        cell = title_text(hit)
-        cell.append(f"\n{hit.sentence}", style="default")
+    for number, hit in enumerate(answer.hits, start=1):
+        cell = title_text(hit.title, hit.url)
+        cell.append(f"\n{clean(hit.sentence)}", style="default")
         cell.append(f"\nid {hit.article_id}", style="dim")
-        table.add_row(str(number), cell, hit.source,
-                      hit.published[:10] if hit.published else "undated", f"{hit.score:.2f}")
+        table.add_row(str(number), cell, Text(clean(hit.source)), day_label(hit.published),
+                      f"{hit.score:.2f}")
     console.print(table)
+
+
+def render_selection(console: Console, articles: list[Article], limit: int = 20) -> None:
+    """Articles picked for removal: id, outlet, date and title, a line each."""
+    for article in articles[:limit]:
+        console.print(Text.assemble((article.id, "bold"), " · ", (clean(article.source), "cyan"),
+                                    " · ", day_label(article.published), " · ",
+                                    clean(article.title)), soft_wrap=True)
+    if len(articles) > limit:
+        console.print(Text(f"… and {len(articles) - limit} more", style="dim"))
 
 
 def render_ingest(console: Console, report: IngestReport) -> None:
     for rejection in report.rejected:
-        console.print(f"[red]rejected[/] {rejection}", highlight=False, soft_wrap=True)
-    console.print(f"[bold]{report.added}[/] added, [bold]{report.duplicates}[/] "
-                  f"already stored, [bold]{len(report.rejected)}[/] rejected "
-                  f"({report.files} files read)")
+        console.print(Text.assemble(("rejected", "red"), " ", clean(str(rejection))),
+                      soft_wrap=True)
+    console.print(Text.assemble((str(report.added), "bold"), " added, ",
+                                (str(report.duplicates), "bold"), " already stored, ",
+                                (str(len(report.rejected)), "bold"),
+                                f" rejected ({plural(report.files, 'file')} read)"))
 
 
 def render_briefing(console: Console, briefing: Briefing) -> None:
-    window = (f"{briefing.since or '…'} to {briefing.until or 'today'}"
-              if briefing.since or briefing.until else "all dates")
-    if not briefing.items and not briefing.undated:
-        console.print(f"[bold]Nothing in the archive on[/] “{briefing.topic}” ({window}).")
+    topic = clean(briefing.topic)
+    if briefing.empty:
+        console.print(Text.assemble(("Nothing in the archive on", "bold"),
+                                    f" “{topic}” ({briefing.window})."))
         if briefing.searched:
-            console.print(f"[dim]Searched for: {', '.join(briefing.searched)}[/]")
+            console.print(Text(clean(f"Searched for: {', '.join(briefing.searched)}"),
+                               style="dim"))
         return
-    dates = (f"published {briefing.first_date} to {briefing.last_date}"
-             if briefing.first_date else "none dated")
-    undated = f"; {len(briefing.undated)} undated" if briefing.undated else ""
-    header = Text(f"{plural(briefing.articles, 'article')} from "
-                  f"{plural(len(briefing.outlets), 'outlet')}, {dates}{undated} · window: {window}")
-    console.print(Panel(header, title=f"Briefing: {briefing.topic}", title_align="left",
+    header = Text(f"{briefing.summary} · window: {briefing.window}")
+    console.print(Panel(header, title=Text(f"Briefing: {topic}"), title_align="left",
                         border_style="cyan"))
     for label, items in (("", briefing.items), ("Undated", briefing.undated)):
         if label and items:
             console.print(Text(label, style="bold dim"))
         for item in items:
             line = Text("• ", style="bold")
-            line.append(item.published[:10] if item.published else "undated",
-                        style="green" if item.published else "dim")
+            line.append(item.day, style="green" if item.published else "dim")
             line.append(" · ")
-            line.append(", ".join(item.outlets), style="cyan")
+            line.append(clean(", ".join(item.outlets)), style="cyan")
             line.append(" · ")
-            line.append(item.title, style=f"bold link {item.url}" if item.url else "bold")
+            line.append_text(title_text(item.title, item.url))
             console.print(line)
             for sentence in item.sentences:
-                console.print(Padding(Text(f"“{sentence}”"), (0, 0, 0, 4)))
-            meta = f"id {item.article_id}" + (f" · also {len(item.copies)} copies"
+                console.print(Padding(Text(f"“{clean(sentence)}”"), (0, 0, 0, 4)))
+            meta = f"id {item.article_id}" + (f" · also {plural(len(item.copies), 'copy')}"
                                                if item.copies else "")
-            console.print(Padding(Text(meta + (f" · {item.url}" if item.url else ""),
+            console.print(Padding(Text(meta + (f" · {clean(item.url)}" if item.url else ""),
                                        style="dim"), (0, 0, 1, 4)))
     for dispute in briefing.disputes:
-        values = " against ".join(str(v) for v in sorted({c.value for c in dispute.citations}))
-        console.print(Text(f"Sources differ on {dispute.counts} {dispute.event}: {values}",
-                           style="bold yellow"))
-        for citation in dispute.citations:
-            when = citation.published[:10] if citation.published else "undated"
-            console.print(Padding(Text.assemble((f"{citation.value}: ", "bold"),
-                                                f"“{citation.sentence}” ",
-                                                (f"— {citation.source}, {when}", "dim")),
+        console.print(Text(f"Sources differ on {clean(dispute.summary)}", style="bold yellow"))
+        for claim in dispute.claims:
+            console.print(Padding(Text.assemble((f"{claim.value}: ", "bold"),
+                                                f"“{clean(claim.sentence)}” ",
+                                                (f"— {clean(claim.article.source)}, {claim.day}",
+                                                 "dim")),
                                   (0, 0, 0, 4)))
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def render_stats(console: Console, stats: ArchiveStats) -> None:
@@ -204,18 +238,19 @@ def render_stats(console: Console, stats: ArchiveStats) -> None:
     table.add_column(style="bold")
     table.add_column()
     dates = (f"{stats.first_date} to {stats.last_date}" if stats.first_date else "none dated")
-    index = ("none yet" if stats.indexed_passages is None else
-             f"{stats.indexed_passages:,} passages, {stats.index_bytes / 2**20:.1f} MiB, "
-             f"built {stats.index_built_at}" + (" [red](stale: run newsdesk rebuild)[/]"
-                                               if stats.index_stale else ""))
-    window, stride = stats.passage_window
+    index = Text("none yet" if stats.indexed_passages is None else
+                 f"{stats.indexed_passages:,} passages ({stats.params.window} sentences, every "
+                 f"{stats.params.stride}), {stats.index_bytes / 2**20:.1f} MiB, "
+                 f"built {stats.index_built_at}")
+    if stats.index_stale:
+        index.append(" (stale: run newsdesk rebuild)", style="red")
+    outlets = ", ".join(f"{clean(s)} ({n})" for s, n in stats.sources[:10]) + (
+        f" and {len(stats.sources) - 10} more" if len(stats.sources) > 10 else "")
     for label, value in (
-        ("Data folder", str(stats.data_dir)),
-        ("Articles", f"{stats.articles:,}"),
-        ("Passages", f"{stats.passages:,} ({window} sentences, every {stride})"),
-        ("Published", f"{dates}; {stats.undated:,} undated"),
-        ("Outlets", ", ".join(f"{s} ({n})" for s, n in stats.sources[:10])
-         + (f" and {len(stats.sources) - 10} more" if len(stats.sources) > 10 else "")),
+        ("Data folder", Text(clean(str(stats.data_dir)))),
+        ("Articles", Text(f"{stats.articles:,}")),
+        ("Published", Text(f"{dates}; {stats.undated:,} undated")),
+        ("Outlets", Text(outlets)),
         ("Index", index),
     ):
         table.add_row(label, value)
@@ -228,9 +263,9 @@ def feeds_table(feeds: list[FeedPoll]) -> Group:
     """Each feed's latest poll, a feed per two lines (URLs are long); failures in red."""
     lines = [Text("Feeds", style="bold")]
     for feed in feeds:
-        lines.append(Text(f"  {feed.url}", overflow="fold"))
-        lines.append(Text(f"      polled {feed.polled_at:%Y-%m-%d %H:%M} UTC · {feed.outcome}",
-                          style="default" if feed.ok else "red"))
+        lines.append(Text(f"  {clean(feed.url)}", overflow="fold"))
+        lines.append(Text(f"      polled {feed.polled_at:%Y-%m-%d %H:%M} UTC · "
+                          f"{clean(feed.outcome)}", style="default" if feed.ok else "red"))
     return Group(*lines)
 
 
@@ -256,8 +291,8 @@ def render_comparison(console: Console, specs: list[str], results: list[EvalResu
     a, b = results
     table = Table(title="Retrieval quality, A against B", title_justify="left")
     table.add_column("Measure")
-    table.add_column(f"A: {specs[0]}", justify="right")
-    table.add_column(f"B: {specs[1]}", justify="right")
+    table.add_column(Text(f"A: {clean(specs[0])}"), justify="right")
+    table.add_column(Text(f"B: {clean(specs[1])}"), justify="right")
     table.add_column("B − A", justify="right")
     for key, value in a.metrics.items():
         other = b.metrics[key]
@@ -274,8 +309,9 @@ def render_comparison(console: Console, specs: list[str], results: list[EvalResu
                   f"{len(comparison.sentence_a_only)}, B only {len(comparison.sentence_b_only)}.")
     for label, rows in (("A", comparison.better_a), ("B", comparison.better_b)):
         for question, ra, rb in rows:
-            console.print(f"  {label} better: {question.id}  A {_rank(ra.rank)} · B "
-                          f"{_rank(rb.rank)}  [dim]{question.text}[/]", highlight=False)
+            console.print(Text.assemble(f"  {label} better: {clean(question.id)}  A "
+                                        f"{_rank(ra.rank)} · B {_rank(rb.rank)}  ",
+                                        (clean(question.text), "dim")))
 
 
 def _rank(rank: int | None) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .archive import Archive
 from .config import IndexSettings
+from .params import IndexParams
 from .progress import Progress
 from .ranking import Ranking
 from .records import Hit
@@ -56,31 +57,25 @@ class EvalResult:
 
 @dataclass(frozen=True)
 class EvalConfig:
-    """What is evaluated: passage windows and ranking, from a spec such as
+    """What is evaluated: index params and ranking, from a spec such as
     "window=4,stride=2,lead_boost=1.3" (unnamed settings keep their defaults)."""
 
-    window: int
-    stride: int
+    params: IndexParams
     ranking: Ranking
     spec: str
 
     @classmethod
-    def parse(cls, spec: str, window: int, stride: int) -> EvalConfig:
+    def parse(cls, spec: str, params: IndexParams) -> EvalConfig:
+        index_keys = set(params.to_json())
+        baked: dict[str, str] = {}
         rest = []
         for part in filter(None, (p.strip() for p in spec.split(","))):
             key, _, value = part.partition("=")
-            if key.strip() in ("window", "stride"):
-                try:
-                    number = int(value)
-                except ValueError:
-                    raise ValueError(f"{key.strip()} must be a whole number") from None
-                if key.strip() == "window":
-                    window = number
-                else:
-                    stride = number
+            if key.strip() in index_keys:
+                baked[key.strip()] = value.strip()
             else:
                 rest.append(part)
-        return cls(window, stride, Ranking.parse(",".join(rest)), spec or "defaults")
+        return cls(params.with_changes(baked), Ranking.parse(",".join(rest)), spec or "defaults")
 
 
 @dataclass(frozen=True)
@@ -149,7 +144,7 @@ def score_question(question: Question, hits: list[Hit]) -> QuestionResult:
     return QuestionResult(question.id, rank, article_rank, sentence_ok)
 
 
-def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
+def evaluate(data_dir: Path, progress: Progress, *, params: IndexParams,
              ranking: Ranking) -> EvalResult:
     """Index `data_dir`'s articles in a throw-away archive and score every question."""
     articles = data_dir / "articles.jsonl"
@@ -157,28 +152,23 @@ def evaluate(data_dir: Path, progress: Progress, *, window: int, stride: int,
         raise EvalDataError(f"{articles}: no such file")
     questions = load_questions(data_dir / "questions.jsonl")
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        archive = Archive(IndexSettings(Path(tmp), window, stride), ranking)
+        archive = Archive(IndexSettings(Path(tmp), params), ranking)
         try:
             report = archive.add([articles], progress)
             if report.rejected:
                 raise EvalDataError(str(report.rejected[0]))
             progress.stage("Asking questions", len(questions))
-            results, latencies, words = [], [], []
+            results, latencies = [], []
             for question in questions:
                 began = time.perf_counter()
-                hits = archive.search(question.text, k=10)
+                hits = archive.ask(question.text, k=10).hits
                 latencies.append(time.perf_counter() - began)
                 results.append(score_question(question, hits))
                 progress.advance()
-            words = _passage_words(archive)
+            words = archive.passage_words()
         finally:
             archive.close()
     return EvalResult(_metrics(results, latencies, words), results, questions)
-
-
-def _passage_words(archive: Archive) -> list[int]:
-    """Words (split on white space) per passage: what a reader has to read."""
-    return [len(text.split()) for text in archive.store.iter_passage_texts()]
 
 
 def _metrics(results: list[QuestionResult], latencies: list[float],

@@ -13,6 +13,7 @@ import calendar
 import html
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +21,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from .archive import Archive
 from .articles import article_id
 from .config import FeedSource
+from .feedlog import FeedLog
 from .fetch import Fetcher
-from .ingest import fetch_page
+from .ingest import IngestReport, fetch_page
 from .records import RawRecord, Rejection
 from .web import MIN_ARTICLE_WORDS
 
@@ -60,28 +61,34 @@ class FeedReport:
         return f"{self.feed}: {self.outcome()}"
 
 
-def poll(archive: Archive, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
-    """Fetch one feed and store its new entries; never raises for a bad feed."""
+# How the archive takes a feed's entries: `Archive.add_records`.
+AddRecords = Callable[[Iterable[RawRecord | Rejection]], IngestReport]
+
+
+def poll(feed: FeedSource, fetcher: Fetcher, feed_log: FeedLog, contains: Callable[[str], bool],
+         add_records: AddRecords) -> FeedReport:
+    """Fetch one feed and store its new entries; never raises for a bad feed.
+
+    `contains` says whether an article id is stored (an entry stored before is not
+    fetched again); `add_records` stores the entries. Every page is fetched before
+    `add_records` is called, so no fetch holds the archive's write lock.
+    """
     report = FeedReport(feed.url)
     try:
-        _poll(archive, feed, fetcher, report)
+        _poll(feed, fetcher, feed_log, contains, add_records, report)
     except Exception as exc:  # one broken feed must not stop the others
         log.exception("feed %s failed", feed.url)
         report.error = f"{type(exc).__name__}: {exc}"
     if report.error:
         log.warning("feed %s: %s", feed.url, report.error)
-    archive.store.record_feed_poll(feed.url, datetime.now(UTC), report.outcome(),
-                                   ok=report.error is None)
+    feed_log.record_poll(feed.url, datetime.now(UTC), report.outcome(), ok=report.error is None)
     return report
 
 
-def poll_all(archive: Archive, feeds: list[FeedSource], fetcher: Fetcher) -> list[FeedReport]:
-    return [poll(archive, feed, fetcher) for feed in feeds]
-
-
-def _poll(archive: Archive, feed: FeedSource, fetcher: Fetcher, report: FeedReport) -> None:
+def _poll(feed: FeedSource, fetcher: Fetcher, feed_log: FeedLog, contains: Callable[[str], bool],
+          add_records: AddRecords, report: FeedReport) -> None:
     if feed.url.startswith(("http://", "https://")):
-        etag, modified = archive.store.feed_state(feed.url)
+        etag, modified = feed_log.validators(feed.url)
         fetched = fetcher.get(feed.url, etag=etag, last_modified=modified)
         if isinstance(fetched, Rejection):
             report.error = fetched.reason
@@ -102,21 +109,22 @@ def _poll(archive: Archive, feed: FeedSource, fetcher: Fetcher, report: FeedRepo
         report.error = "not an RSS or Atom feed"
         return
     outlet = feed.source or parsed.feed.get("title") or urlsplit(feed.url).hostname or "feed"
-    records = [_entry_record(archive, entry, outlet, fetcher, report) for entry in parsed.entries]
+    records = [_entry_record(entry, outlet, fetcher, contains, report)
+               for entry in parsed.entries]
     report.entries = len(parsed.entries)
-    stored = archive.add_records(r for r in records if r is not None)
+    stored = add_records(r for r in records if r is not None)
     report.added = stored.added
     report.duplicates += stored.duplicates
     report.rejected = stored.rejected
     if fetched is not None:
-        archive.store.set_feed_state(feed.url, fetched.etag, fetched.last_modified)
+        feed_log.set_validators(feed.url, fetched.etag, fetched.last_modified)
 
 
-def _entry_record(archive: Archive, entry: dict, outlet: str, fetcher: Fetcher,
+def _entry_record(entry: dict, outlet: str, fetcher: Fetcher, contains: Callable[[str], bool],
                   report: FeedReport) -> RawRecord | Rejection | None:
     link = entry.get("link")
     origin = link or f"{outlet}: {entry.get('title', 'untitled entry')}"
-    if link and archive.store.contains(article_id(link, "")):
+    if link and contains(article_id(link, "")):
         report.duplicates += 1
         return None  # stored before: not fetched again
     fields: dict[str, object] = {

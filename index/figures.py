@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .records import Article
+from .wording import day_label
+
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
@@ -52,22 +55,35 @@ _EVENT_REACH = 8  # words between the count and what happened
 
 @dataclass(frozen=True)
 class Claim:
+    """One figure, as one article reports it."""
+
     value: int
     counts: str  # "fighters"
     event: str  # "killed"
     sentence: str
-    article_id: str
+    article: Article  # where it was read: its outlet, date and title
+
+    @property
+    def day(self) -> str:
+        return day_label(self.article.published)
 
 
 @dataclass(frozen=True)
-class Disagreement:
+class Dispute:
+    """Claims about the same count that give different numbers."""
+
     counts: str
     event: str
-    claims: tuple[Claim, ...]  # at least two different values
+    claims: tuple[Claim, ...]  # at least two different values, smallest first
 
     @property
     def values(self) -> list[int]:
         return sorted({c.value for c in self.claims})
+
+    @property
+    def summary(self) -> str:
+        """"fighters killed: 40 against 60"."""
+        return f"{self.counts} {self.event}: " + " against ".join(map(str, self.values))
 
 
 def _number(token: str) -> int | None:
@@ -79,7 +95,7 @@ def _number(token: str) -> int | None:
     return _NUMBER_WORDS.get(token.lower())
 
 
-def claims_in(sentence: str, article_id: str) -> list[Claim]:
+def claims_in(sentence: str, article: Article) -> list[Claim]:
     """The counted events a sentence reports."""
     tokens = _TOKEN.findall(sentence)
     lower = [t.lower().rstrip(".") for t in tokens]  # "U.S." stays one token
@@ -101,7 +117,7 @@ def claims_in(sentence: str, article_id: str) -> list[Claim]:
             continue
         event = _event_around(lower, i, unit_at)
         if event:
-            found.append(Claim(value, _UNITS[lower[unit_at]], event, sentence, article_id))
+            found.append(Claim(value, _UNITS[lower[unit_at]], event, sentence, article))
     return found
 
 
@@ -124,7 +140,7 @@ def _event_around(lower: list[str], number_at: int, unit_at: int) -> str | None:
     return min(found)[1] if found else None
 
 
-def disagreements(claims: list[Claim]) -> list[Disagreement]:
+def disagreements(claims: list[Claim]) -> list[Dispute]:
     """Groups of claims about the same count that give different numbers."""
     groups: dict[tuple[str, str], list[Claim]] = {}
     for claim in claims:
@@ -133,5 +149,5 @@ def disagreements(claims: list[Claim]) -> list[Disagreement]:
     for (counts, event), group in groups.items():
         if len({c.value for c in group}) > 1:
             unique = list({(c.value, c.sentence): c for c in group}.values())
-            out.append(Disagreement(counts, event, tuple(sorted(unique, key=lambda c: c.value))))
+            out.append(Dispute(counts, event, tuple(sorted(unique, key=lambda c: c.value))))
     return out

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from .analyzer import ANALYZER_VERSION, Analyzer
+from .analyzer import Analyzer
 from .bm25 import Bm25
+from .params import IndexParams
+from .passages import make_passages
 from .progress import Progress
-from .ranking import Ranking
 from .snapshot import write_snapshot
 from .store import Store
 
@@ -20,15 +20,15 @@ class EmptyStoreError(Exception):
     """There are no passages to index."""
 
 
-def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
+def build_index(store: Store, root: Path, analyzer: Analyzer, params: IndexParams,
                 progress: Progress) -> Path:
-    """Index every stored passage, and every article whole, into a new snapshot under
-    `root`, and make it current."""
+    """Cut every stored article into passages (`params`' windows), index them and every
+    article whole into a new snapshot under `root`, and make it current."""
     revision = store.revision()
-    counts = store.counts()
-    if not counts["passages"]:
+    count = store.count()
+    if not count:
         raise EmptyStoreError("the archive has no articles yet; add some with 'newsdesk add'")
-    progress.stage("Indexing passages", counts["passages"])
+    progress.stage("Indexing articles", count)
 
     article_ids: list[str] = []
     sources: list[str] = []
@@ -38,35 +38,33 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, ranking: Ranking,
     spans: list[tuple[int, int]] = []
 
     def passage_documents() -> Iterator[list[str]]:
-        # Each sentence is analysed once; a passage's terms are its sentences' terms
-        # (passages start and end on sentence boundaries), an article's are all of them.
-        for number, row in enumerate(store.iter_index_rows(ANALYZER_VERSION)):
+        # Each sentence is analysed once (or its terms come cached from the store); a
+        # passage's terms are its sentences' terms, an article's are all of them.
+        for number, row in enumerate(store.iter_index_rows(params.analyzer)):
             article_ids.append(row.article_id)
             sources.append(row.source)
             published.append(row.published)
-            starts = [s for s, _ in row.sentences]
             terms = row.sentence_terms if row.sentence_terms is not None else [
                 analyzer.terms(row.text[s:e]) for s, e in row.sentences]
             title = headline_terms(analyzer.terms(row.title), terms)
             article_terms.append(title + list(chain.from_iterable(terms)))
-            for start, end in row.passages:
+            for passage in make_passages(row.article_id, row.sentences, params.window,
+                                         params.stride):
                 passage_article.append(number)
-                spans.append((start, end))
-                first, last = bisect_left(starts, start), bisect_left(starts, end)
-                lead = title if first == 0 else []
-                yield lead + list(chain.from_iterable(terms[first:last]))
-                progress.advance()
+                spans.append((passage.start, passage.end))
+                lead = title if passage.first == 0 else []
+                yield lead + list(chain.from_iterable(terms[passage.first:passage.last]))
+            progress.advance()
 
-    passages = Bm25.build(passage_documents(), ranking.passage_params)
-    progress.stage("Indexing articles", 1)
-    articles = Bm25.build(article_terms, ranking.article_params)
-    progress.advance()
+    passages = Bm25.build(passage_documents(), params.passage_bm25)
+    articles = Bm25.build(article_terms, params.article_bm25)
     progress.stage("Writing the index", 1)
     folder = write_snapshot(
         root, passages=passages, articles=articles, article_ids=article_ids,
         passage_article=passage_article, passage_spans=spans, article_sources=sources,
         article_published=published,
-        meta={"store_revision": revision, "articles": len(article_ids),
+        meta={"store_revision": revision, "params": params.to_json(),
+              "articles": len(article_ids),
               "passages": len(spans), "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
     )
     progress.advance()

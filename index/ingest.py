@@ -1,16 +1,19 @@
-"""Ingest: files, web pages and feed entries to validated, cleaned articles and their
-passages in the store."""
+"""Ingest: files, web pages and feed entries to validated, cleaned articles in the store.
+
+Reading and fetching only produce records (or one-line rejections); `store_records`
+validates, analyses and stores them in batches. Fetching is done before the archive's
+write lock is taken (see `Archive.add`), so a slow server never holds up a writer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
 from .fetch import Fetcher
-from .passages import make_passages
 from .progress import Progress
 from .readers import find_files, read_file
 from .records import Article, RawRecord, Rejection
@@ -24,44 +27,36 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 @dataclass
 class IngestReport:
-    files: int = 0
+    files: int = 0  # files read and pages fetched
     added: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     added_articles: list[Article] = field(default_factory=list)
+
+    def include(self, other: IngestReport) -> None:
+        """Count `other`'s files and articles into this report."""
+        self.files += other.files
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.added_articles += other.added_articles
 
 
 def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.startswith(("http://", "https://"))
 
 
-def ingest(store: Store, analyzer: Analyzer, sources: Iterable[Path | str], window: int,
-           stride: int, progress: Progress, fetcher: Fetcher | None = None) -> IngestReport:
-    """Read every article under `sources` (files, folders, http(s) URLs of pages) into
-    `store`; bad ones are skipped and reported, duplicates (by id) are counted and not
-    stored again."""
-    report = IngestReport()
-    units: list[Path | str] = []
-    paths = [Path(s) for s in sources if not is_url(s)]
-    for found in find_files(paths, skip=store.path.parent.resolve()):
-        if isinstance(found, Rejection):
-            report.rejected.append(found)
-        else:
-            units.append(found)
-    units += [s for s in sources if is_url(s)]
-    report.files = len(units)
-    progress.stage("Reading articles", len(units))
-
-    def records() -> Iterator[RawRecord | Rejection]:
-        for unit in units:
-            if isinstance(unit, Path):
-                yield from read_file(unit)
-            else:
-                yield fetch_page(fetcher or Fetcher(), unit)
-            progress.advance()
-
-    store_records(store, analyzer, records(), window, stride, report)
-    return report
+def fetch_pages(urls: Sequence[str], fetcher: Fetcher,
+                progress: Progress) -> list[RawRecord | Rejection]:
+    """The article at each URL, or why there is none."""
+    if not urls:
+        return []
+    progress.stage("Fetching pages", len(urls))
+    records = []
+    for url in urls:
+        records.append(fetch_page(fetcher, url))
+        progress.advance()
+    return records
 
 
 def fetch_page(fetcher: Fetcher, url: str) -> RawRecord | Rejection:
@@ -75,9 +70,27 @@ def fetch_page(fetcher: Fetcher, url: str) -> RawRecord | Rejection:
     return record_from_html(fetched.body, fetched.url, url, host)
 
 
+def read_paths(paths: Sequence[Path], skip: Path, report: IngestReport,
+               progress: Progress) -> Iterator[RawRecord | Rejection]:
+    """The records in every file under `paths` (files and folders), but the folder
+    `skip` (the archive's own data); what cannot be read is reported."""
+    files: list[Path] = []
+    for found in find_files(paths, skip=skip):
+        if isinstance(found, Rejection):
+            report.rejected.append(found)
+        else:
+            files.append(found)
+    report.files += len(files)
+    progress.stage("Reading articles", len(files))
+    for path in files:
+        yield from read_file(path)
+        progress.advance()
+
+
 def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord | Rejection],
-                  window: int, stride: int, report: IngestReport) -> None:
-    """Validate, clean, analyse and store records in batches, counting into `report`."""
+                  report: IngestReport) -> None:
+    """Validate, clean, analyse and store records in batches, counting into `report`;
+    an article already stored (by id) is counted and not stored again."""
     batch: list[StoredArticle] = []
     batch_ids: set[str] = set()
 
@@ -85,7 +98,7 @@ def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord 
         added = set(store.add(batch, ANALYZER_VERSION))
         report.added += len(added)
         report.duplicates += len(batch) - len(added)  # the outlet had the text already
-        report.added_articles.extend(a for a, _, _, _ in batch if a.id in added)
+        report.added_articles.extend(i.article for i in batch if i.article.id in added)
         batch.clear()
         batch_ids.clear()
 
@@ -99,9 +112,8 @@ def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord 
             report.duplicates += 1
             continue
         batch_ids.add(article.id)
-        terms = [analyzer.terms(article.text[s:e]) for s, e in sentences]
-        batch.append((article, sentences, terms,
-                      make_passages(article.id, sentences, window, stride)))
+        batch.append(StoredArticle(article, sentences,
+                                   [analyzer.terms(article.text[s:e]) for s, e in sentences]))
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()

@@ -20,13 +20,14 @@ def window_starts(n_sentences: int, window: int, stride: int) -> list[int]:
 def make_passages(
     article_id: str, sentences: list[tuple[int, int]], window: int, stride: int
 ) -> list[Passage]:
-    """Windows of `window` sentences every `stride` sentences; they never cross articles."""
-    return [
-        Passage(
-            article_id=article_id,
-            seq=seq,
-            start=sentences[first][0],
-            end=sentences[min(first + window, len(sentences)) - 1][1],
-        )
-        for seq, first in enumerate(window_starts(len(sentences), window, stride))
-    ]
+    """Windows of `window` sentences every `stride` sentences; they never cross articles.
+
+    The one place passages are cut: the index builder cuts them from each article's
+    sentence spans with the index's window and stride (params.py).
+    """
+    passages = []
+    for seq, first in enumerate(window_starts(len(sentences), window, stride)):
+        last = min(first + window, len(sentences))
+        passages.append(Passage(article_id, seq, sentences[first][0], sentences[last - 1][1],
+                                first, last))
+    return passages

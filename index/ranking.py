@@ -1,4 +1,5 @@
-"""Every knob of retrieval and answer choice in one place, with the chosen defaults.
+"""Every knob applied per question (retrieval and answer choice), with the chosen
+defaults. What is baked into the index at build time is in params.py.
 
 The defaults were chosen on ../shared/newsqa-dev with `newsdesk eval --compare`; the
 figures behind each are in README.md (Evaluation). A configuration can be written as
@@ -9,18 +10,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from .bm25 import Bm25Params
-
 
 @dataclass(frozen=True)
 class Ranking:
-    # BM25 over passages (k1 0.9 / b 0.4 beat rank-bm25's 1.5 / 0.75 by ~+0.02 MRR).
-    passage_k1: float = 0.9
-    passage_b: float = 0.4
-    # BM25 over whole articles, added to each of the article's passages: an article
-    # about the question lifts all its passages.
-    article_k1: float = 0.9
-    article_b: float = 0.4
+    # An article's BM25 as a whole document (IndexParams' article_k1/b), times this, is
+    # added to each of its passages: an article about the question lifts all of them.
     article_weight: float = 0.5
     # News puts the key facts first: the first passage of an article is multiplied.
     lead_boost: float = 1.2
@@ -48,14 +42,6 @@ class Ranking:
     answer_phrase_weight: float = 0.3
     answer_phrase_gap: int = 2
     answer_min_terms: int = 4
-
-    @property
-    def passage_params(self) -> Bm25Params:
-        return Bm25Params(k1=self.passage_k1, b=self.passage_b)
-
-    @property
-    def article_params(self) -> Bm25Params:
-        return Bm25Params(k1=self.article_k1, b=self.article_b)
 
     def describe(self) -> str:
         """The settings that differ from the defaults, as "key=value,…" ("defaults")."""

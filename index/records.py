@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cleaning import one_line
+
 
 @dataclass(frozen=True)
 class Article:
@@ -27,8 +29,10 @@ class Passage:
 
     article_id: str
     seq: int
-    start: int
+    start: int  # character offsets into the article's text
     end: int
+    first: int  # the sentences it holds: first up to (not including) last
+    last: int
 
 
 @dataclass(frozen=True)
@@ -83,4 +87,5 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
+        """One line, whatever the origin (a file name may hold a newline)."""
+        return f"{one_line(self.origin)}: {one_line(self.reason)}"

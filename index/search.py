@@ -24,6 +24,9 @@ from .store import Store
 LOOSE_COVERAGE = 0.15
 # How many top passages to look through to collect k that do not overlap.
 _CANDIDATES_PER_HIT = 8
+# A question is searched for by its first this many characters: no real question is
+# longer, and the cost of parsing grows with the length of what is pasted.
+MAX_QUESTION_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Query:
     corrections: dict[str, str]  # typed term -> the known term searched instead
     period: Period | None = None  # the time the question names, if any
     period_articles: int = 0  # how many articles were published in that period
+    cut: bool = False  # the question was longer than MAX_QUESTION_CHARS: `text` is its start
 
     def note(self) -> str:
         """What the search did that the asker did not type: "Searched for “border”
@@ -46,8 +50,32 @@ class Query:
             named = f"{self.period.describe()} (“{self.period.phrase.strip()}”)"
             parts.append(f"favoured articles from {named}" if self.period_articles else
                          f"no article is from {named}: best matches of any date")
+        if self.cut:
+            parts.append(f"only the first {MAX_QUESTION_CHARS:,} characters of the question "
+                         "were searched")
         text = "; ".join(parts)
         return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `Archive.ask` and `Archive.search` return: the question as it was searched
+    and the passages found, best first (the one whose sentence answers leads)."""
+
+    query: Query
+    hits: list[Hit]
+
+    @property
+    def question(self) -> str:
+        return self.query.text
+
+    @property
+    def note(self) -> str:
+        """What the search did that the asker did not type (see `Query.note`)."""
+        return self.query.note()
+
+    def to_json(self) -> dict[str, object]:
+        return {"question": self.question, "hits": [h.to_json() for h in self.hits]}
 
 
 class Searcher:
@@ -57,8 +85,8 @@ class Searcher:
                  ranking: Ranking) -> None:
         self.snapshot = snapshot
         self.ranking = ranking
-        self._store = store
-        self._analyzer = analyzer
+        self.store = store
+        self.analyzer = analyzer
         self._bm25 = snapshot.passages
         self._passage_article = np.asarray(snapshot.passage_article)
         self._lead = snapshot.passage_first
@@ -71,13 +99,15 @@ class Searcher:
     def parse(self, question: str, today: date | None = None) -> Query:
         """The question's search terms, misspellings corrected, and the period it names
         (relative to `today`, by default the local date)."""
+        cut = len(question) > MAX_QUESTION_CHARS
+        question = question[:MAX_QUESTION_CHARS]
         period = question_period(question, today or date.today())
-        terms = self._analyzer.terms(search_text(without_relative_time(question, period)))
+        terms = self.analyzer.terms(search_text(without_relative_time(question, period)))
         vocabulary = self._bm25.vocabulary
         if period is not None:
             # "March 2024" is searched for where articles say it, but neither counts
             # against the relevance of those that do not nor is "corrected" to 2014.
-            unsaid = set(self._analyzer.terms(period.phrase)) - vocabulary.keys()
+            unsaid = set(self.analyzer.terms(period.phrase)) - vocabulary.keys()
             terms = [t for t in terms if t not in unsaid]
         corrections = {}
         for term in dict.fromkeys(terms):
@@ -88,12 +118,13 @@ class Searcher:
         searched = [corrections.get(t, t) for t in terms]
         in_period = 0 if period is None else int(self._articles_in_period(period).sum())
         return Query(question, terms, [t for t in searched if t in vocabulary], corrections,
-                     period, in_period)
+                     period, in_period, cut)
 
-    def search(self, question: str, k: int = 5, source: str | None = None,
-               since: date | None = None, until: date | None = None,
-               min_coverage: float | None = None, today: date | None = None) -> list[Hit]:
-        """The top `k` distinct passages for `question`, best first; [] when none is relevant.
+    def ask(self, question: str, k: int = 5, source: str | None = None,
+            since: date | None = None, until: date | None = None,
+            min_coverage: float | None = None, today: date | None = None) -> Answer:
+        """The top `k` distinct passages for `question`, best first, with the question as
+        it was searched; no hits when none is relevant.
 
         `source` keeps only articles from that outlet (case-insensitive); `since` and
         `until` keep only articles published in that date range (inclusive), which
@@ -106,15 +137,15 @@ class Searcher:
             min_coverage = self.ranking.min_coverage
         query = self.parse(question, today)
         if not query.known_terms or k < 1:
-            return []
+            return Answer(query, [])
         scores, coverage = self._score(query)
         allowed = self._filter(source, since, until)
         if allowed is not None:
             coverage[~allowed] = 0.0
         chosen, copies = self._top_distinct(query, scores, coverage, k, min_coverage)
         if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
-            return []  # only weak matches: saying "nothing found" is the honest answer
-        return self._hits(query, chosen, copies, scores)
+            return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
+        return Answer(query, self._hits(query, chosen, copies, scores))
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """Passage scores, and each passage's share of the question's term weight.
@@ -199,7 +230,7 @@ class Searcher:
         # coverage breaks ties, then the passage number.
         top = top[np.lexsort((top, -coverage[top], -scores[top]))]
         snap = self.snapshot
-        texts = _PassageTexts(snap, self._store)
+        texts = _PassageTexts(snap, self.store)
         chosen: list[int] = []
         copies: dict[int, list[int]] = {}
         for p in top.tolist():
@@ -229,23 +260,26 @@ class Searcher:
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
         copy_ids = {p: [snap.article_ids[snap.passage_article[c]] for c in copies.get(p, [])]
                     for p in chosen}
-        articles = self._store.articles([*ids, *(i for v in copy_ids.values() for i in v)])
-        sentences = self._store.sentence_spans(ids)
+        articles = self.store.articles([*ids, *(i for v in copy_ids.values() for i in v)])
+        sentences = self.store.sentence_spans(ids)
         ranking = self.ranking
         hits: list[Hit] = []
         answer_scores: list[float] = []
-        for rank, (p, article_id) in enumerate(zip(chosen, ids, strict=True)):
-            article = articles[article_id]
+        for p, article_id in zip(chosen, ids, strict=True):
+            article = articles.get(article_id)
+            if article is None:
+                continue  # removed since this index was built; the next one leaves it out
             start, end = int(snap.passage_start[p]), int(snap.passage_end[p])
             spans = [(i, s, e) for i, (s, e) in enumerate(sentences[article_id])
                      if start <= s and e <= end] or [(0, start, end)]
-            candidates = [Candidate(article.text[s:e], self._analyzer.terms(article.text[s:e]), i)
+            candidates = [Candidate(article.text[s:e], self.analyzer.terms(article.text[s:e]), i)
                           for i, s, e in spans]
             sentence_scores = score_sentences(
                 query.text, query.known_terms, candidates,
                 lambda t: self._bm25.term_weight(t) or 0.0, ranking)
             best = best_index(sentence_scores)
             _, s_start, s_end = spans[best]
+            rank = len(hits)
             if rank < ranking.answer_passages:
                 answer_scores.append(sentence_scores[best] * ranking.answer_rank_decay ** rank)
             hits.append(Hit(
@@ -256,7 +290,7 @@ class Searcher:
                 sentence_start=s_start, sentence_end=s_end, authors=article.authors,
                 also_in=tuple(dict.fromkeys(
                     articles[c].source for c in copy_ids[p]
-                    if articles[c].source != article.source)),
+                    if c in articles and articles[c].source != article.source)),
             ))
         if answer_scores:
             answering = best_index(answer_scores)
@@ -277,14 +311,14 @@ class _PassageTexts:
 
     def __init__(self, snapshot: Snapshot, store: Store) -> None:
         self._snapshot = snapshot
-        self._store = store
+        self.store = store
         self._shingles: dict[int, frozenset[tuple[str, ...]]] = {}
 
     def shingles(self, passage: int) -> frozenset[tuple[str, ...]]:
         if passage not in self._shingles:
             snap = self._snapshot
             article_id = snap.article_ids[snap.passage_article[passage]]
-            article = self._store.article(article_id)
+            article = self.store.article(article_id)
             text = article.text[snap.passage_start[passage]:snap.passage_end[passage]] if (
                 article) else ""
             self._shingles[passage] = shingles(text)

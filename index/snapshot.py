@@ -107,6 +107,15 @@ def write_snapshot(root: Path, *, passages: Bm25, articles: Bm25, article_ids: l
     return final
 
 
+def clear_snapshots(root: Path) -> None:
+    """Make no index current (the archive is empty): the pointer goes first, atomically,
+    then the snapshots."""
+    (root / POINTER).unlink(missing_ok=True)
+    if root.is_dir():
+        _fsync_dir(root)
+        _remove_old(root, keep=set())
+
+
 def current_snapshot_folder(root: Path) -> Path | None:
     try:
         name = (root / POINTER).read_text(encoding="utf-8").strip()

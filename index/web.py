@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from .cleaning import one_line
 from .records import RawRecord, Rejection
 
 # Less than this is a stub (a paywall teaser, an index page), not an article.
@@ -22,9 +23,13 @@ MIN_ARTICLE_WORDS = 40
 def record_from_html(content: bytes | str, url: str | None, origin: str,
                      folder: str) -> RawRecord | Rejection:
     """The article in one HTML page, or why there is none."""
-    extracted = trafilatura.extract(
-        content, url=url, output_format="json", with_metadata=True, include_comments=False,
-        include_tables=False, favor_precision=True)
+    origin = one_line(origin)
+    try:
+        extracted = trafilatura.extract(
+            content, url=url, output_format="json", with_metadata=True,
+            include_comments=False, include_tables=False, favor_precision=True)
+    except Exception as exc:  # a parser bug on hostile markup must cost only this page
+        return Rejection(origin, f"cannot read the page ({type(exc).__name__})")
     if not extracted:
         return Rejection(origin, "no article text found in the page")
     data = json.loads(extracted)
@@ -32,8 +37,8 @@ def record_from_html(content: bytes | str, url: str | None, origin: str,
     if len(text.split()) < MIN_ARTICLE_WORDS:
         return Rejection(origin, f"the page holds only {len(text.split())} words of text, "
                                  "not an article")
-    canonical = data.get("source") or url
-    if canonical and urlsplit(canonical).scheme not in ("http", "https"):
+    canonical = data.get("source")
+    if not (canonical and _is_web_url(canonical)):
         canonical = url
     fields: dict[str, object] = {
         "title": data.get("title"),
@@ -44,3 +49,10 @@ def record_from_html(content: bytes | str, url: str | None, origin: str,
         "text": text,
     }
     return RawRecord(fields, origin, folder)
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:  # "http://[::1"
+        return False

@@ -1,8 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from newsdesk.index import Archive
-from newsdesk.index.briefing import build_briefing
+from newsdesk.index import Archive, Article
 from newsdesk.index.figures import claims_in, disagreements
 
 from .conftest import write_jsonl
@@ -40,7 +39,7 @@ def flood_archive(archive: Archive, tmp_path: Path) -> Archive:
 
 def test_a_briefing_lists_relevant_articles_in_the_window_newest_first(
         archive: Archive, tmp_path: Path):
-    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+    briefing = flood_archive(archive, tmp_path).brief("Harbor district flood",
                               since=date(2024, 3, 1), until=date(2024, 3, 31))
     assert [i.article_id for i in briefing.items] == ["toll-2", "toll-1", "wire-a"]
     assert (briefing.first_date, briefing.last_date) == ("2024-03-04", "2024-03-07")
@@ -49,7 +48,7 @@ def test_a_briefing_lists_relevant_articles_in_the_window_newest_first(
 
 
 def test_syndicated_copies_are_one_item_that_names_every_outlet(archive: Archive, tmp_path: Path):
-    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+    briefing = flood_archive(archive, tmp_path).brief("Harbor district flood",
                               since=date(2024, 3, 1))
     wire = next(i for i in briefing.items if i.article_id.startswith("wire"))
     assert set(wire.outlets) == {"Daily Planet", "Evening Star"}
@@ -59,44 +58,54 @@ def test_syndicated_copies_are_one_item_that_names_every_outlet(archive: Archive
 
 
 def test_undated_articles_are_listed_apart_never_as_new(archive: Archive, tmp_path: Path):
-    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood")
+    briefing = flood_archive(archive, tmp_path).brief("Harbor district flood")
     assert [i.article_id for i in briefing.undated] == ["nodate"]
     assert "nodate" not in [i.article_id for i in briefing.items]
     assert briefing.items[-1].article_id == "old"  # the oldest dated one comes last
 
 
 def test_sources_that_disagree_on_a_figure_both_appear(archive: Archive, tmp_path: Path):
-    briefing = build_briefing(flood_archive(archive, tmp_path), "Harbor district flood",
+    briefing = flood_archive(archive, tmp_path).brief("Harbor district flood",
                               since=date(2024, 3, 1))
     [dispute] = briefing.disputes
     assert (dispute.counts, dispute.event) == ("people", "killed")
-    assert {(c.value, c.source) for c in dispute.citations} == {
+    assert {(c.value, c.article.source) for c in dispute.claims} == {
         (12, "Coast Times"), (15, "River Herald")}
 
 
 def test_the_seed_article_disagrees_with_itself_on_the_toll(seeded: Archive):
-    briefing = build_briefing(seeded, "fighting in Deir el-Zour")
+    briefing = seeded.brief("fighting in Deir el-Zour")
     [dispute] = briefing.disputes
-    assert {c.value for c in dispute.citations} == {40, 60}
-    assert any("Syrian Observatory" in c.sentence for c in dispute.citations)
+    assert {c.value for c in dispute.claims} == {40, 60}
+    assert any("Syrian Observatory" in c.sentence for c in dispute.claims)
 
 
 def test_only_articles_added_after_a_moment_for_scheduled_runs(archive: Archive, tmp_path: Path):
     flood_archive(archive, tmp_path)
     later = datetime.now(UTC) + timedelta(minutes=1)
-    assert build_briefing(archive, "Harbor district flood", added_after=later).items == ()
+    assert archive.brief("Harbor district flood", added_after=later).items == ()
     earlier = datetime.now(UTC) - timedelta(days=1)
-    assert build_briefing(archive, "Harbor district flood", added_after=earlier).items
+    assert archive.brief("Harbor district flood", added_after=earlier).items
 
 
 def test_a_topic_the_archive_does_not_cover_gives_an_empty_briefing(seeded: Archive):
-    briefing = build_briefing(seeded, "bitcoin regulation in Zurich")
+    briefing = seeded.brief("bitcoin regulation in Zurich")
     assert briefing.items == () and briefing.undated == () and briefing.articles == 0
 
 
 def test_claims_read_counts_events_and_skip_names_and_years():
     claims = claims_in("Police said 12 people were killed and 30 people were wounded in 2019 "
-                       "near Apollo 11 street.", "a")
+                       "near Apollo 11 street.", Article("a", "T", "S", "text"))
     assert [(c.value, c.counts, c.event) for c in claims] == [
         (12, "people", "killed"), (30, "people", "wounded")]
     assert disagreements(claims) == []
+
+
+def test_figures_that_agree_are_no_dispute():
+    one, other = Article("a", "T", "Wire", "text"), Article("b", "T", "Post", "text")
+    claims = (claims_in("Officials said 40 fighters were killed on Friday.", one)
+              + claims_in("At least 40 fighters were killed, the group said.", other))
+    assert [c.value for c in claims] == [40, 40]
+    assert disagreements(claims) == []
+    differing = claims + claims_in("Activists said 60 fighters were killed.", other)
+    assert [d.summary for d in disagreements(differing)] == ["fighters killed: 40 against 60"]

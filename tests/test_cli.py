@@ -1,3 +1,4 @@
+import fcntl
 import json
 import re
 import subprocess
@@ -140,3 +141,31 @@ def test_brief_prints_the_seed_briefing_with_both_tolls(capsys):
     payload = json.loads(out)
     assert payload["items"] == [] and len(payload["undated"]) == 1
     assert {f["value"] for f in payload["disputes"][0]["figures"]} == {40, 60}
+
+
+def test_ask_answers_from_a_stale_index_without_waiting_for_the_writer(capsys, tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[index]\ndata_dir = "data"\npassage_window = 5\n', "utf-8")
+    assert run(capsys, "ask", "--config", str(config), QUESTION)[0] == 0  # seeds indexed
+    config.write_text('[index]\ndata_dir = "data"\npassage_window = 4\n', "utf-8")
+    with open(tmp_path / "data" / "write.lock", "a") as lock:  # a writer holds the archive
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        code, out, err = run(capsys, "ask", "--config", str(config), "--json", QUESTION)
+    assert code == 0 and json.loads(out)["hits"]
+    assert "an update is pending (its settings changed (window 5 → 4))" in err
+
+
+def test_remove_takes_an_id_prefix_or_an_outlet_and_updates_the_index(capsys, tmp_path: Path):
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1), article(2, source="Evil [/] Outlet")])
+    assert run(capsys, "add", str(path))[0] == 0
+    code, _, err = run(capsys, "remove", "art-1")
+    assert code == 2 and "add --yes" in err  # no terminal to confirm on: nothing removed
+    code, out, _ = run(capsys, "remove", "art-", "--yes")  # two ids start so: ambiguous
+    assert code == 1
+    code, out, _ = run(capsys, "remove", "--source", "evil [/] outlet", "--yes")
+    assert code == 0 and "Removed 1 article; the index is up to date." in out
+    assert "art-2 · Evil [/] Outlet" in out
+    code, out, _ = run(capsys, "ask", "--json", "bridge2 town2")
+    assert json.loads(out)["hits"] == []
+    code, _, err = run(capsys, "remove", "nosuchid", "--yes")
+    assert code == 1 and "nosuchid: no article has this id" in err

@@ -19,8 +19,8 @@ QUESTION = "How many SDF fighters did ISIS kill?"
 
 def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
         seeded: Archive, tmp_path: Path, monkeypatch):
-    old = current_snapshot_folder(seeded.index_root)
-    answer = seeded.search(QUESTION)
+    old = current_snapshot_folder(seeded._index_root)
+    answer = seeded.ask(QUESTION).hits
     write_jsonl(tmp_path / "new.jsonl", [article(1)])
 
     def fail(*args, **kwargs):
@@ -29,19 +29,19 @@ def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
     monkeypatch.setattr(snapshot_module.os, "rename", fail)
     with pytest.raises(OSError):
         seeded.add([tmp_path / "new.jsonl"])
-    assert current_snapshot_folder(seeded.index_root) == old
-    assert seeded.search(QUESTION) == answer
+    assert current_snapshot_folder(seeded._index_root) == old
+    assert seeded.ask(QUESTION).hits == answer
     assert seeded.needs_rebuild()  # the new article is stored, the index is behind
 
     monkeypatch.undo()
     seeded.rebuild()
-    assert not list(seeded.index_root.glob("*.tmp"))  # leftovers are cleared
-    assert seeded.search("bridge1 reopened in town1")[0].article_id == "art-1"
+    assert not list(seeded._index_root.glob("*.tmp"))  # leftovers are cleared
+    assert seeded.ask("bridge1 reopened in town1").hits[0].article_id == "art-1"
 
 
 def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
         seeded: Archive, tmp_path: Path, monkeypatch):
-    old = current_snapshot_folder(seeded.index_root)
+    old = current_snapshot_folder(seeded._index_root)
     write_jsonl(tmp_path / "many.jsonl", [article(n) for n in range(1, 8)])
     monkeypatch.setattr(ingest_module, "BATCH_SIZE", 3)
     real_build = ingest_module.build_article
@@ -56,9 +56,9 @@ def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
     monkeypatch.setattr(ingest_module, "build_article", interrupt_on_fifth)
     with pytest.raises(KeyboardInterrupt):
         seeded.add([tmp_path / "many.jsonl"])
-    assert seeded.store.counts()["articles"] == 1 + 3  # the first batch only
-    assert current_snapshot_folder(seeded.index_root) == old
-    assert seeded.search(QUESTION)
+    assert seeded.stats().articles == 1 + 3  # the first batch only
+    assert current_snapshot_folder(seeded._index_root) == old
+    assert seeded.ask(QUESTION).hits
 
     monkeypatch.undo()
     report = seeded.add([tmp_path / "many.jsonl"])  # running it again finishes the job
@@ -85,7 +85,7 @@ def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path
     data = tmp_path / "data"
     first = Archive(IndexSettings(data))
     first.add([SEEDS])
-    old = current_snapshot_folder(first.index_root)
+    old = current_snapshot_folder(first._index_root)
     first.close()
     write_jsonl(tmp_path / "new.jsonl", [article(1), article(2)])
 
@@ -97,12 +97,12 @@ def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path
 
     after = Archive(IndexSettings(data))
     try:
-        assert current_snapshot_folder(after.index_root) == old
-        assert after.search(QUESTION)
-        assert after.store.counts()["articles"] == 3
+        assert current_snapshot_folder(after._index_root) == old
+        assert after.ask(QUESTION).hits
+        assert after.stats().articles == 3
         after.rebuild()
-        assert after.search("bridge2 town2")[0].article_id == "art-2"
-        assert json.loads((current_snapshot_folder(after.index_root) / "meta.json")
+        assert after.ask("bridge2 town2").hits[0].article_id == "art-2"
+        assert json.loads((current_snapshot_folder(after._index_root) / "meta.json")
                           .read_text())["articles"] == 3
     finally:
         after.close()
@@ -121,7 +121,7 @@ def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tm
     def ask() -> None:
         while not stop.is_set():
             try:
-                answers.append(len(reader.search(QUESTION)))
+                answers.append(len(reader.ask(QUESTION).hits))
             except BaseException as exc:
                 failures.append(exc)
                 return
@@ -137,7 +137,7 @@ def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tm
     reader.close()
     assert failures == []
     assert answers and min(answers) > 0
-    assert len(list(seeded.index_root.glob("snapshot-*"))) == 2  # current and previous
+    assert len(list(seeded._index_root.glob("snapshot-*"))) == 2  # current and previous
 
 
 ADD_ONE = """
@@ -159,21 +159,8 @@ def test_two_processes_adding_at_once_both_land_in_the_index(tmp_path: Path):
         assert proc.wait(timeout=60) == 0, proc.stderr.read().decode()
     archive = Archive(IndexSettings(data))
     try:
-        assert archive.store.counts()["articles"] == 4
+        assert archive.stats().articles == 4
         assert not archive.needs_rebuild()
-        assert archive.search("bridge12 town12")[0].article_id == "art-12"
+        assert archive.ask("bridge12 town12").hits[0].article_id == "art-12"
     finally:
         archive.close()
-
-
-def test_re_indexing_uses_cached_terms_and_recomputes_stale_ones(seeded: Archive):
-    """Terms cached at ingest make rebuilds skip the analysis; terms cached by another
-    analyzer version are recomputed, giving the same index."""
-    import numpy as np
-
-    before = seeded.searcher().snapshot.passages
-    seeded.store._db.execute("UPDATE articles SET terms_version = 'an older analyzer'")
-    seeded.rebuild()
-    after = seeded.searcher().snapshot.passages
-    assert after.vocabulary == before.vocabulary
-    assert np.array_equal(np.asarray(after.doc_len), np.asarray(before.doc_len))

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.index.evaluate import EvalDataError, contains_answer, evaluate
+from newsdesk.index.params import IndexParams
 from newsdesk.index.progress import Silent
 from newsdesk.index.ranking import Ranking
 
@@ -38,7 +39,7 @@ def make_dataset(folder: Path) -> Path:
 
 
 def test_evaluate_scores_each_question(tmp_path: Path):
-    result = evaluate(make_dataset(tmp_path), Silent(), window=1, stride=1,
+    result = evaluate(make_dataset(tmp_path), Silent(), params=IndexParams(window=1, stride=1),
                       ranking=Ranking())
     m = result.metrics
     assert m["questions"] == 3
@@ -55,9 +56,10 @@ def test_evaluate_names_the_bad_file(tmp_path: Path):
     make_dataset(tmp_path)
     (tmp_path / "questions.jsonl").write_text('{"id": 1}\n', "utf-8")
     with pytest.raises(EvalDataError, match=r"questions.jsonl:1: not a question record"):
-        evaluate(tmp_path, Silent(), window=1, stride=1, ranking=Ranking())
+        evaluate(tmp_path, Silent(), params=IndexParams(window=1, stride=1), ranking=Ranking())
     with pytest.raises(EvalDataError, match="no such file"):
-        evaluate(tmp_path / "missing", Silent(), window=1, stride=1, ranking=Ranking())
+        evaluate(tmp_path / "missing", Silent(), params=IndexParams(window=1, stride=1),
+                 ranking=Ranking())
 
 
 def test_eval_json_from_the_console(tmp_path: Path, capsys):

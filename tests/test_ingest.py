@@ -20,7 +20,7 @@ def test_plain_text_with_front_matter_keeps_its_metadata(archive: Archive, tmp_p
                     "METROPOLIS — The bridge reopened on Monday after repairs.\n", "utf-8")
     report = archive.add([path])
     assert report.added == 1 and not report.rejected
-    stored = archive.store.articles([a for a in _ids(archive)]).popitem()[1]
+    stored = archive.article(_ids(archive)[0])
     assert stored.title == "Bridge reopens"
     assert stored.source == "Daily Planet"
     assert stored.published == "2024-03-02"
@@ -46,7 +46,7 @@ def test_plain_text_headline_line_becomes_the_title(archive: Archive, tmp_path: 
     folder.mkdir()
     (folder / "b.txt").write_text("Storm closes schools\n\nAll schools closed on Friday.", "utf-8")
     archive.add([folder])
-    stored = next(iter(archive.store.articles(_ids(archive)).values()))
+    stored = archive.article(_ids(archive)[0])
     assert stored.title == "Storm closes schools"
     assert stored.text == "All schools closed on Friday."
     assert stored.source == "Metro Desk"  # the folder's name when nothing else says
@@ -107,7 +107,7 @@ def test_files_that_are_not_article_text_are_rejected_with_a_reason(
 
 
 def test_oversized_file_is_rejected(archive: Archive, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(readers_module, "MAX_ARTICLE_FILE_BYTES", 100)
+    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 100)
     path = tmp_path / "huge.txt"
     path.write_text("word " * 100, "utf-8")
     report = archive.add([path])
@@ -116,27 +116,27 @@ def test_oversized_file_is_rejected(archive: Archive, tmp_path: Path, monkeypatc
 
 def test_one_bad_file_never_stops_a_batch_and_nothing_stored_is_lost(
         seeded: Archive, tmp_path: Path):
-    before = seeded.store.counts()
+    before = seeded.stats().articles
     (tmp_path / "bad.json").write_text("{oops", "utf-8")
     (tmp_path / "good.json").write_text(json.dumps(article(1)), "utf-8")
     report = seeded.add([tmp_path])
     assert report.added == 1 and len(report.rejected) == 1
     assert "invalid JSON at line 1" in report.rejected[0].reason
-    after = seeded.store.counts()
-    assert after["articles"] == before["articles"] + 1
-    assert seeded.search("How many SDF fighters did ISIS kill?")
+    after = seeded.stats().articles
+    assert after == before + 1
+    assert seeded.ask("How many SDF fighters did ISIS kill?").hits
 
 
 def test_adding_the_same_articles_twice_stores_them_once(archive: Archive, tmp_path: Path):
     write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)])
     first = archive.add([tmp_path])
-    revision = archive.store.revision()
+    revision = archive._store.revision()
     second = archive.add([tmp_path, SEEDS, SEEDS])
     assert (first.added, second.added, second.duplicates) == (2, 1, 3)
-    assert archive.store.counts()["articles"] == 3
+    assert archive.stats().articles == 3
     third = archive.add([SEEDS])
     assert (third.added, third.duplicates) == (0, 1)
-    assert archive.store.revision() == revision + 1  # only the seeds changed anything
+    assert archive._store.revision() == revision + 1  # only the seeds changed anything
 
 
 def test_without_an_id_the_url_or_the_text_decides_identity(archive: Archive, tmp_path: Path):
@@ -155,7 +155,7 @@ def test_missing_path_is_reported(archive: Archive, tmp_path: Path):
 
 
 def _ids(archive: Archive) -> list[str]:
-    return [row[0] for row in archive.store.iter_articles_with_sentences()]
+    return [match.article_id for match in archive.titles("", limit=1000)]
 
 
 def test_an_outlet_s_repost_of_the_same_text_is_stored_once(archive: Archive, tmp_path: Path):
@@ -171,6 +171,7 @@ def test_an_outlet_s_repost_of_the_same_text_is_stored_once(archive: Archive, tm
 def test_a_store_from_before_text_keys_is_brought_up_to_date(tmp_path: Path):
     import sqlite3
 
+    from newsdesk.index.database import Database
     from newsdesk.index.store import Store
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
@@ -183,7 +184,8 @@ def test_a_store_from_before_text_keys_is_brought_up_to_date(tmp_path: Path):
         " 'Some text.', '[[0, 10]]', '', '2024-01-01');")
     db.commit()
     db.close()
-    store = Store(path)
+    database = Database(path)
+    store = Store(database)
     assert store.article("a1").text == "Some text."
-    assert store.counts()["articles"] == 1
-    store.close()
+    assert store.count() == 1
+    database.close()

@@ -25,8 +25,7 @@ def test_a_sentence_never_crosses_a_paragraph_break():
 
 def test_sentence_spans_are_exact_offsets():
     text = "One.  Two is here.\n\nThree."
-    for start, end in sentence_spans(text):
-        assert text[start:end].strip() == text[start:end]
+    assert sentence_spans(text) == [(0, 4), (6, 18), (20, 26)]
 
 
 @pytest.mark.parametrize(("n", "window", "stride", "expected"), [

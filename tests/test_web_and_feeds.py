@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.index import Archive
-from newsdesk.index.config import FeedSource
-from newsdesk.index.feeds import poll, poll_all
+from newsdesk.index.config import FeedSource, FetchSettings
 from newsdesk.index.fetch import Fetcher
 
 from .news_site import ARTICLE_TEXT, NewsSite, page
@@ -50,7 +49,7 @@ def site():
 
 @pytest.fixture
 def fetcher() -> Fetcher:
-    return Fetcher(timeout=0.5, per_host_delay=0.0, deadline=2.0)
+    return Fetcher(timeout=0.5, per_host_delay=0.0, deadline=2.0, allow_private_addresses=True)
 
 
 def test_a_saved_page_is_extracted_without_its_clutter(archive: Archive, tmp_path: Path):
@@ -72,7 +71,7 @@ def test_a_saved_page_is_extracted_without_its_clutter(archive: Archive, tmp_pat
 def test_add_fetches_a_page_by_url(archive: Archive, site: NewsSite, fetcher: Fetcher):
     report = archive.add([site.url("/ferry.html")], fetcher=fetcher)
     assert report.added == 1, report.rejected
-    assert archive.search("When did the ferry to Gull Island resume?")[0].title == (
+    assert archive.ask("When did the ferry to Gull Island resume?").hits[0].title == (
         "Ferry returns after storms")
     assert site.request_headers["/ferry.html"]["User-Agent"].startswith("newsdesk/")
 
@@ -101,16 +100,15 @@ def test_a_feed_adds_full_entries_and_fetches_pages_for_summaries(
         f"<item><title>Ferry returns</title><link>{site.url('/ferry.html')}</link>"
         f"<description>The ferry is back.</description></item>",
     ]))
-    report = poll(archive, FeedSource(site.url("/feed.xml")), fetcher)
+    report = archive.poll_feed(FeedSource(site.url("/feed.xml")), fetcher)
     assert (report.entries, report.added, report.error) == (2, 2, None), report.rejected
     assert site.requests["/school-entry"] == 0  # the entry carried the whole article
     assert site.requests["/ferry.html"] == 1  # only a summary: the page was fetched
-    stored = {a.title: a for a in archive.store.articles(
-        [row[0] for row in archive.store.iter_articles_with_sentences()]).values()}
+    stored = {m.title: archive.article(m.article_id) for m in archive.titles("", limit=100)}
     assert stored["School reopens"].source == "Island Post"
     assert stored["School reopens"].published.startswith("2024-05-07")
 
-    again = poll(archive, FeedSource(site.url("/feed.xml")), fetcher)
+    again = archive.poll_feed(FeedSource(site.url("/feed.xml")), fetcher)
     assert (again.added, again.duplicates) == (0, 2)
     assert site.requests["/ferry.html"] == 1  # stored entries are not fetched again
 
@@ -126,8 +124,8 @@ def test_an_unchanged_feed_answers_304_to_a_conditional_request(
         return 200, {**RSS, "ETag": '"v1"'}, body
 
     site.routes["/etag.xml"] = conditional
-    assert poll(archive, FeedSource(site.url("/etag.xml")), fetcher).added == 1
-    second = poll(archive, FeedSource(site.url("/etag.xml")), fetcher)
+    assert archive.poll_feed(FeedSource(site.url("/etag.xml")), fetcher).added == 1
+    second = archive.poll_feed(FeedSource(site.url("/etag.xml")), fetcher)
     assert second.unchanged and second.summary().endswith("unchanged since the last poll")
     assert site.requests["/school.html"] == 1
 
@@ -139,10 +137,9 @@ def test_a_failing_feed_keeps_the_others_going(archive: Archive, site: NewsSite,
         '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Coast Times'
         f'</title><entry><title>School reopens</title><link href="{site.url("/school.html")}"/>'
         '<id>urn:1</id><updated>2024-05-07T09:00:00Z</updated></entry></feed>', "utf-8")
-    reports = poll_all(archive, [FeedSource(site.url("/broken.xml")),
-                                 FeedSource(site.url("/notafeed.xml")),
-                                 FeedSource(site.url("/slow.xml")),
-                                 FeedSource(str(atom))], fetcher)
+    reports = [archive.poll_feed(feed, fetcher) for feed in (
+        FeedSource(site.url("/broken.xml")), FeedSource(site.url("/notafeed.xml")),
+        FeedSource(site.url("/slow.xml")), FeedSource(str(atom)))]
     assert [r.error for r in reports] == ["HTTP 500 Internal Server Error",
                                           "not an RSS or Atom feed", "HTTP 404 Not Found", None]
     assert reports[3].added == 1
@@ -152,7 +149,8 @@ def test_feeds_poll_reads_the_feeds_in_the_config(site: NewsSite, tmp_path: Path
                                                   monkeypatch):
     from newsdesk.index import cli
 
-    monkeypatch.setattr(cli, "Fetcher", lambda: Fetcher(timeout=0.5, per_host_delay=0.0))
+    monkeypatch.setattr(FetchSettings, "fetcher", lambda self: Fetcher(
+        timeout=0.5, per_host_delay=0.0, allow_private_addresses=True))
     site.routes["/feed.xml"] = lambda h: (200, RSS, rss(site, [
         f"<item><title>Ferry</title><link>{site.url('/ferry.html')}</link></item>"]))
     config = tmp_path / "config.toml"

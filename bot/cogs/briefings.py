@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from newsdesk.index.briefing import Briefing, build_briefing
+from newsdesk.index import Briefing
 
 from ..embeds import briefing_pages
 from ..schedule import BriefingRunner
@@ -68,7 +68,7 @@ class Briefings(commands.Cog):
         channel = self.bot.get_channel(schedule.channel)
         if not isinstance(channel, discord.abc.Messageable):
             raise LookupError(f"channel {schedule.channel} is not a text channel I can see")
-        if not briefing.items and not briefing.undated:
+        if briefing.empty:
             await channel.send(f"No new articles on “{safe_cut(schedule.topic, 200)}” since "
                                f"{since:%Y-%m-%d %H:%M} UTC.")
             return
@@ -83,7 +83,7 @@ class Briefings(commands.Cog):
         await interaction.response.defer(thinking=True)
         since = date.today() - timedelta(days=days)
         assert self.bot.archive is not None
-        result = await asyncio.to_thread(build_briefing, self.bot.archive, topic, since=since)
+        result = await asyncio.to_thread(self.bot.archive.brief, topic, since=since)
         log.info("briefing %s: %d stories", interaction.id, len(result.items) + len(result.undated))
         view = PagerView(briefing_pages(result), interaction.user.id)
         view.message = await interaction.followup.send(embeds=view.first_page(), view=view,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,12 +12,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from newsdesk.index import IngestReport
-from newsdesk.index.config import FeedSource
-from newsdesk.index.feeds import poll
-from newsdesk.index.fetch import Fetcher
-from newsdesk.index.readers import MAX_ARTICLE_FILE_BYTES, SUPPORTED_SUFFIXES
-from newsdesk.index.records import Rejection
+from newsdesk.index import (
+    MAX_ARTICLE_BYTES,
+    FeedSource,
+    IngestReport,
+    Rejection,
+    Selection,
+    day_label,
+    plural,
+)
 
 from ..permissions import admin_roles_text, is_admin
 from ..text import cut_end, safe_cut
@@ -30,13 +32,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdesk.bot.library")
 CONTENT_MAX = 2000
+UPLOAD_SOURCE = "Discord upload"  # the outlet of uploaded articles that name none
 
 
 def report_text(report: IngestReport) -> str:
     """What was added (title, outlet, date) or why not, within one message."""
     lines = []
     for article in report.added_articles[:10]:
-        when = article.published[:10] if article.published else "undated"
+        when = day_label(article.published)
         lines.append(f"Added **{safe_cut(article.title, 200)}** — *{safe_cut(article.source, 80)}*"
                      f", {when} (`{article.id}`)")
     if len(report.added_articles) > 10:
@@ -50,10 +53,27 @@ def report_text(report: IngestReport) -> str:
     return cut_end("\n".join(lines) or "Nothing to add.", CONTENT_MAX)
 
 
+def removal_text(selection: Selection, removed: int) -> str:
+    """What was removed (title, outlet, id), and what matched nothing."""
+    lines = [f"Removed **{safe_cut(a.title, 200)}** — *{safe_cut(a.source, 80)}* (`{a.id}`)"
+             for a in selection.articles[:10]]
+    if len(selection.articles) > 10:
+        lines.append(f"… and {len(selection.articles) - 10} more.")
+    if removed:
+        lines.append(f"{plural(removed, 'article')} removed; the index is up to date.")
+    lines += [f"Not found: {safe_cut(problem, 300)}" for problem in selection.problems[:5]]
+    return cut_end("\n".join(lines) or "Nothing to remove.", CONTENT_MAX)
+
+
+def safe_choice(label: str) -> str:
+    """An autocomplete label within Discord's 100 characters."""
+    return label if len(label) <= 100 else label[:99] + "…"
+
+
 class Library(commands.Cog):
     def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
-        self.fetcher = Fetcher()
+        self.fetcher = bot.config.fetch.fetcher()
         self.loops: list[tasks.Loop] = []
 
     @property
@@ -71,7 +91,7 @@ class Library(commands.Cog):
 
     def _start_polling(self, feed: FeedSource) -> tasks.Loop:
         async def run() -> None:
-            report = await asyncio.to_thread(poll, self.archive, feed, self.fetcher)
+            report = await asyncio.to_thread(self.archive.poll_feed, feed, self.fetcher)
             log.info("%s", report.summary())
 
         loop = tasks.loop(minutes=feed.interval_minutes)(run)
@@ -97,6 +117,36 @@ class Library(commands.Cog):
                  report.added, len(report.rejected))
         await interaction.followup.send(report_text(report))
 
+    @app_commands.command(name="remove", description="Remove articles from the archive (admins).")
+    @app_commands.describe(article="An article's id, or its first characters (type a title)",
+                           source="Every article of this outlet")
+    async def remove(self, interaction: discord.Interaction,
+                     article: app_commands.Range[str, 1, 200] | None = None,
+                     source: app_commands.Range[str, 1, 200] | None = None) -> None:
+        if not await is_admin(self.bot, interaction.user):
+            await interaction.response.send_message(
+                f"Only admins can remove articles ({admin_roles_text(self.bot)}).",
+                ephemeral=True)
+            return
+        if article is None and source is None:
+            await interaction.response.send_message(
+                "Name an `article` or a `source` to remove.", ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        selection = await asyncio.to_thread(self.archive.select, [article] if article else [],
+                                            source)
+        removed = await asyncio.to_thread(self.archive.remove,
+                                          [a.id for a in selection.articles])
+        log.info("/remove %s by %s: %d removed", interaction.id, interaction.user.id, removed)
+        await interaction.followup.send(removal_text(selection, removed))
+
+    @remove.autocomplete("article")
+    async def article_titles(self, interaction: discord.Interaction, current: str
+                             ) -> list[app_commands.Choice[str]]:
+        matches = await asyncio.to_thread(self.archive.titles, current, 25)
+        return [app_commands.Choice(name=safe_choice(f"{m.title} — {m.source}"),
+                                    value=m.article_id) for m in matches]
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         me = self.bot.user
@@ -114,16 +164,16 @@ class Library(commands.Cog):
         await message.reply(report_text(report))
 
     async def _add_attachments(self, attachments: list[discord.Attachment]) -> IngestReport:
-        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
-            refused = IngestReport()
-            for attachment in attachments:
-                name = Path(attachment.filename).name
-                if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-                    refused.rejected.append(Rejection(name, "unsupported file type"))
-                elif attachment.size > MAX_ARTICLE_FILE_BYTES:
-                    refused.rejected.append(Rejection(name, "file too large"))
-                else:
-                    (Path(folder) / name).write_bytes(await attachment.read())
-            report = await asyncio.to_thread(self.archive.add, [Path(folder)])
-        report.rejected[:0] = refused.rejected
-        return report
+        """Each attachment read from its bytes, in the worker thread, as its own file:
+        every one gets its line in the report, two of one name included."""
+        total = IngestReport()
+        for attachment in attachments:
+            name = Path(attachment.filename).name or "attachment"
+            if attachment.size > MAX_ARTICLE_BYTES:  # refused before it is downloaded
+                total.rejected.append(Rejection(name, f"file too large ({attachment.size:,} bytes;"
+                                                      f" the limit is {MAX_ARTICLE_BYTES:,})"))
+                continue
+            data = await attachment.read()
+            total.include(await asyncio.to_thread(self.archive.add_bytes, name, data,
+                                                  UPLOAD_SOURCE))
+        return total

@@ -16,9 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from newsdesk.index import Hit
-from newsdesk.index.dates import parse_day
-from newsdesk.index.search import LOOSE_COVERAGE
+from newsdesk.index import Answer, parse_day
 
 from ..cooldown import UserCooldown
 from ..embeds import APOLOGY, answer_pages, help_embed, no_match_text, search_embed, source_embed
@@ -71,8 +69,8 @@ class Questions(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                hits = await self._search(message.id, question, self._answer_k())
-            await self._reply_with_answer(message, question, hits)
+                answer = await self._ask(message.id, question, self._answer_k())
+            await self._reply_with_answer(message, answer)
         except Exception:
             log.exception("question %s in channel %s failed", message.id, message.channel.id)
             await message.reply(APOLOGY)
@@ -90,13 +88,11 @@ class Questions(commands.Cog):
             return message.content.strip() or None
         return None
 
-    async def _reply_with_answer(self, message: discord.Message, question: str,
-                                 hits: list[Hit]) -> None:
-        if not hits:
-            await message.reply(no_match_text(question, self._terms(question)))
+    async def _reply_with_answer(self, message: discord.Message, answer: Answer) -> None:
+        if not answer.hits:
+            await message.reply(no_match_text(answer))
             return
-        view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
-                                      self.archive.parse(question).note()),
+        view = PagerView(answer_pages(answer, self.settings.results_per_page),
                          message.author.id)
         view.message = await message.reply(embeds=view.first_page(), view=view)
 
@@ -116,13 +112,12 @@ class Questions(commands.Cog):
         if not await self._allowed(interaction):
             return
         await interaction.response.defer(thinking=True)
-        hits = await self._search(interaction.id, question, self._answer_k(), source=source,
-                                  since=since_day)
-        if not hits:
-            await interaction.followup.send(no_match_text(question, self._terms(question)))
+        answer = await self._ask(interaction.id, question, self._answer_k(), source=source,
+                                 since=since_day)
+        if not answer.hits:
+            await interaction.followup.send(no_match_text(answer))
             return
-        view = PagerView(answer_pages(question, hits, self.settings.results_per_page,
-                                      self.archive.parse(question).note()),
+        view = PagerView(answer_pages(answer, self.settings.results_per_page),
                          interaction.user.id)
         view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
                                                        wait=True)
@@ -130,11 +125,10 @@ class Questions(commands.Cog):
     @ask.autocomplete("source")
     async def source_names(self, interaction: discord.Interaction, current: str
                            ) -> list[app_commands.Choice[str]]:
-        searcher = self.archive.searcher()
         needle = current.casefold()
+        sources = await asyncio.to_thread(self.archive.sources)  # may load a new index
         return [app_commands.Choice(name=name[:100], value=name[:100])
-                for name in searcher.snapshot.sources if needle in name.casefold()
-                ][:AUTOCOMPLETE_CHOICES]
+                for name in sources if needle in name.casefold()][:AUTOCOMPLETE_CHOICES]
 
     @app_commands.command(name="search", description="List the articles that match a query.")
     @app_commands.describe(query="Words to look for")
@@ -143,12 +137,11 @@ class Questions(commands.Cog):
         if not await self._allowed(interaction):
             return
         await interaction.response.defer(thinking=True)
-        hits = await self._search(interaction.id, query, SEARCH_RESULTS,
-                                  min_coverage=LOOSE_COVERAGE)
-        if hits:
-            await interaction.followup.send(embed=search_embed(query, hits))
+        answer = await self._ask(interaction.id, query, SEARCH_RESULTS, listing=True)
+        if answer.hits:
+            await interaction.followup.send(embed=search_embed(answer))
         else:
-            await interaction.followup.send(no_match_text(query, self._terms(query)))
+            await interaction.followup.send(no_match_text(answer))
 
     @app_commands.command(name="source", description="Show one article's details and link.")
     @app_commands.describe(article="The article's id (start typing its title)")
@@ -163,10 +156,9 @@ class Questions(commands.Cog):
     @source.autocomplete("article")
     async def article_titles(self, interaction: discord.Interaction, current: str
                              ) -> list[app_commands.Choice[str]]:
-        matches = await asyncio.to_thread(self.archive.store.titles_matching, current,
-                                          AUTOCOMPLETE_CHOICES)
-        return [app_commands.Choice(name=_choice_name(title, source), value=article_id)
-                for article_id, title, source in matches]
+        matches = await asyncio.to_thread(self.archive.titles, current, AUTOCOMPLETE_CHOICES)
+        return [app_commands.Choice(name=_choice_name(m.title, m.source), value=m.article_id)
+                for m in matches]
 
     @app_commands.command(name="help", description="How to ask newsdesk questions.")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -189,17 +181,16 @@ class Questions(commands.Cog):
     def _cooldown_text(retry: float) -> str:
         return f"One question at a time, please: you can ask again in {max(retry, 1):.0f} s."
 
-    def _terms(self, question: str) -> list[str]:
-        return self.archive.parse(question).terms
-
-    async def _search(self, question_id: int, question: str, k: int, **options: object
-                      ) -> list[Hit]:
-        """Search off the event loop, so a slow query never stalls the bot."""
+    async def _ask(self, question_id: int, question: str, k: int, *, listing: bool = False,
+                   **filters: object) -> Answer:
+        """Parse and search off the event loop, so a slow question never stalls the bot;
+        `listing` asks for /search's looser list instead of an answer."""
         began = time.perf_counter()
-        hits = await asyncio.to_thread(self.archive.search, question, k, **options)
-        log.info("question %s: %d results in %.1f ms", question_id, len(hits),
+        ask = self.archive.search if listing else self.archive.ask
+        answer = await asyncio.to_thread(ask, question, k, **filters)
+        log.info("question %s: %d results in %.1f ms", question_id, len(answer.hits),
                  (time.perf_counter() - began) * 1000)
-        return hits
+        return answer
 
 
 async def _refuse(interaction: discord.Interaction, text: str) -> None:

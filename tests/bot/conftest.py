@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import re
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 from newsdesk.bot import create_bot
 from newsdesk.index import Archive, IndexSettings
+from newsdesk.index.config import FetchSettings
 from newsdesk.index.fetch import Fetcher
 
 from ..conftest import SEEDS, write_jsonl
@@ -71,8 +71,8 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 @pytest.fixture
 def fast_fetcher(monkeypatch):
     """The bot's fetcher without its politeness delay (one test server, many requests)."""
-    import newsdesk.bot.cogs.library as library
-    monkeypatch.setattr(library, "Fetcher", partial(Fetcher, timeout=1.0, per_host_delay=0.0))
+    monkeypatch.setattr(FetchSettings, "fetcher", lambda self: Fetcher(
+        timeout=1.0, per_host_delay=0.0, allow_private_addresses=True))
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ async def test_a_mention_with_a_question_gets_a_sourced_answer_in_reply(world):
 async def test_console_and_bot_give_the_same_answer(world):
     env, _, channel, alice, _ = world
     await alice.send(channel, f"{env.bot.user.mention} {QUESTION}")
-    hits = env.bot.archive.search(QUESTION, k=9)
+    hits = env.bot.archive.ask(QUESTION, k=9).hits
     embeds = channel.last_message.embeds
     assert [e.footer.text.rsplit(" ", 1)[-1] for e in embeds[1:]] == [
         h.article_id for h in hits[:3]]
@@ -168,7 +168,7 @@ async def test_sync_is_for_admins_only(world):
     assert "only the bot's owner or an admin role" in channel.last_message.content
     assert [type(e) for e in env.errors] == [commands.CheckFailure]  # seen, and answered
     await editor.send(channel, f"{env.bot.user.mention} sync")
-    assert channel.last_message.content == "Synced 6 slash commands."
+    assert channel.last_message.content == "Synced 7 slash commands."
 
 
 async def test_an_unexpected_error_is_logged_once_and_the_user_gets_an_apology(
@@ -178,7 +178,7 @@ async def test_an_unexpected_error_is_logged_once_and_the_user_gets_an_apology(
     def broken(*args, **kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(env.bot.archive, "search", broken)
+    monkeypatch.setattr(env.bot.archive, "ask", broken)
     with caplog.at_level(logging.ERROR):
         result = await alice.slash(channel, "ask", question=QUESTION)
     apology = result.response  # the "thinking…" placeholder, turned into the apology

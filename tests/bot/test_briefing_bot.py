@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 
 from newsdesk.bot.embeds import MESSAGE_EMBEDS_MAX
 from newsdesk.bot.settings import ScheduledBriefing
+from newsdesk.index import Marker
 
 from .conftest import answer_of
 
@@ -31,7 +32,7 @@ async def test_slash_briefing_shows_both_figures_when_sources_disagree(newsroom)
     embeds = answer_of(result).embeds
     assert "1 undated" in embeds[0].description
     dispute = embeds[-1]
-    assert dispute.title == "Sources differ: fighters killed, 40 against 60"
+    assert dispute.title == "Sources differ on fighters killed: 40 against 60"
     assert {f.name.split(" ")[0] for f in dispute.fields} == {"40", "60"}
     assert all(f.value.startswith("> ") for f in dispute.fields)
 
@@ -40,9 +41,9 @@ async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(newsr
     env, channel, _ = newsroom
     cog = env.bot.get_cog("Briefings")
     ferries = ScheduledBriefing(channel.id, "ferry storm", time(7, 0), "UTC", days=3650)
-    store = env.bot.archive.store
+    archive = env.bot.archive
     long_ago = datetime(2000, 1, 1, tzinfo=UTC)
-    store.record_briefing_run(ferries.key, long_ago, long_ago)  # ran once, years ago
+    archive.set_marker(ferries.key, Marker(long_ago, long_ago))  # ran once, years ago
 
     await cog.run_scheduled(ferries)
     posted = channel.history()
@@ -52,6 +53,6 @@ async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(newsr
     await cog.run_scheduled(ferries)  # the same slot: nothing more
     assert len(channel.history()) == len(posted)
 
-    store.record_briefing_run(ferries.key, long_ago, datetime.now(UTC))  # slot missed, no news
+    archive.set_marker(ferries.key, Marker(long_ago, datetime.now(UTC)))  # slot missed, no news
     await cog.run_scheduled(ferries)
     assert channel.last_message.content.startswith("No new articles on “ferry storm” since ")

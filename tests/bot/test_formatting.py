@@ -15,7 +15,7 @@ from newsdesk.bot.embeds import (
     source_embed,
 )
 from newsdesk.bot.text import cut_end, cut_start, escape, quote
-from newsdesk.index import Article, Hit
+from newsdesk.index import Answer, Article, Hit, Query
 
 
 def hit(n: int = 1, *, sentence: str = "The answer is 42.", before: str = "Context first.",
@@ -27,6 +27,10 @@ def hit(n: int = 1, *, sentence: str = "The answer is 42.", before: str = "Conte
                passage=passage, sentence=sentence, score=1.0, passage_start=0,
                passage_end=len(passage), sentence_start=start,
                sentence_end=start + len(sentence))
+
+
+def answer(question: str, hits: list[Hit], terms: tuple[str, ...] = ("answer",)) -> Answer:
+    return Answer(Query(question, list(terms), list(terms), {}), hits)
 
 
 def test_cut_end_prefers_a_sentence_boundary_then_a_word():
@@ -70,13 +74,13 @@ def test_a_quote_escapes_markdown_in_the_news_text():
 
 def test_answer_page_shows_the_answer_then_three_passages_with_attribution():
     hits = [hit(n, url=f"https://news.example/{n}") for n in range(1, 8)]
-    first = answer_page("What is the answer?", hits, 0, 3)
+    first = answer_page(answer("What is the answer?", hits), 0, 3)
     assert len(first) == 4
     assert first[0].description.startswith("**The answer is 42.**")
     assert "— A headline, *Wire* · 2024-05-01" in first[0].description
     assert first[1].url == "https://news.example/1"
     assert first[1].footer.text == "Result 1 of 7 · article id1"
-    second = answer_page("What is the answer?", hits, 1, 3)
+    second = answer_page(answer("What is the answer?", hits), 1, 3)
     assert [e.footer.text for e in second] == [f"Result {n} of 7 · article id{n}"
                                                for n in (4, 5, 6)]
 
@@ -85,7 +89,7 @@ def test_huge_text_stays_within_every_discord_limit():
     long_sentence = "Word " * 3000 + "end."
     hits = [hit(n, sentence=long_sentence, before="Pre " * 2000, after="Post " * 2000,
                 title="T" * 1000) for n in range(1, 4)]
-    embeds = answer_page("Q" * 1000 + "?", hits, 0, 3)
+    embeds = answer_page(answer("Q" * 1000 + "?", hits), 0, 3)
     assert sum(len(e) for e in embeds) <= MESSAGE_EMBEDS_MAX
     for embed in embeds:
         assert len(embed.title or "") <= TITLE_MAX
@@ -94,18 +98,18 @@ def test_huge_text_stays_within_every_discord_limit():
 
 
 def test_undated_articles_say_so():
-    embed = answer_page("Q?", [hit(published=None)], 0, 3)[1]
+    embed = answer_page(answer("Q?", [hit(published=None)]), 0, 3)[1]
     assert embed.description.startswith("*Wire* · undated")
 
 
 def test_no_match_text_names_the_search_words_and_suggests_search():
-    text = no_match_text("Price of bitcoin?", ["price", "bitcoin"])
+    text = no_match_text(answer("Price of bitcoin?", [], ("price", "bitcoin")))
     assert "searched for: price, bitcoin" in text and "/search" in text
-    assert "only common words" in no_match_text("Who is he?", [])
+    assert "only common words" in no_match_text(answer("Who is he?", [], ()))
 
 
 def test_search_listing_links_titles_and_shows_ids():
-    embed = search_embed("ferry", [hit(1, url="https://news.example/1"), hit(2)])
+    embed = search_embed(answer("ferry", [hit(1, url="https://news.example/1"), hit(2)]))
     assert "[A headline](https://news.example/1)" in embed.description
     assert "`id2`" in embed.description
 

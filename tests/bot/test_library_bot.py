@@ -21,14 +21,14 @@ def world(simcord_env):
     return simcord_env, channel, editor, reader
 
 
-async def test_add_is_for_admins(world, site, fast_fetcher):
+async def test_add_is_for_admins(fast_fetcher, world, site):
     _, channel, _, reader = world
     result = await reader.slash(channel, "add", url=site.url("/ferry.html"))
     assert result.ephemeral and "Only admins can add articles (roles: Editors)" in (
         result.response.content)
 
 
-async def test_an_added_page_is_answerable_at_once(world, site, fast_fetcher):
+async def test_an_added_page_is_answerable_at_once(fast_fetcher, world, site):
     _, channel, editor, reader = world
     began = time.perf_counter()
     result = await editor.slash(channel, "add", url=site.url("/ferry.html"))
@@ -40,7 +40,7 @@ async def test_an_added_page_is_answerable_at_once(world, site, fast_fetcher):
     assert elapsed < 30  # a generous bound; the figure itself is reported by the benchmark
 
 
-async def test_add_says_why_a_page_was_not_added(world, site, fast_fetcher):
+async def test_add_says_why_a_page_was_not_added(fast_fetcher, world, site):
     _, channel, editor, _ = world
     result = await editor.slash(channel, "add", url=site.url("/gone.html"))
     assert answer_of(result).content == (

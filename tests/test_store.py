@@ -1,0 +1,110 @@
+"""The archive's database: the article store, the feed log and the schedule markers,
+each in its own tables of one SQLite file, opened safely by many processes at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsdesk.index.database import Database
+from newsdesk.index.feedlog import FeedLog
+from newsdesk.index.markers import Marker, Markers
+from newsdesk.index.records import Article
+from newsdesk.index.store import Store, StoredArticle
+
+MOMENT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+
+
+def stored(n: int, source: str = "Wire", text: str | None = None) -> StoredArticle:
+    body = text or f"Story {n} happened. It was news."
+    return StoredArticle(Article(f"a{n}", f"Title {n}", source, body), [(0, len(body))],
+                         [["stori"]])
+
+
+def test_articles_are_stored_once_per_outlet_and_the_revision_moves(tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    assert store.add([stored(1), stored(2)], "v1") == ["a1", "a2"]
+    revision = store.revision()
+    assert store.add([stored(1), stored(3, text="Story 1 happened. It was news.")], "v1") == []
+    assert store.revision() == revision  # nothing new: the index stays current
+    assert store.add([stored(4, source="Post", text="Story 1 happened. It was news.")],
+                     "v1") == ["a4"]  # the same text from another outlet is its copy
+    assert store.count() == 3 and store.revision() == revision + 1
+    assert set(store.articles(["a1", "a4", "missing"])) == {"a1", "a4"}
+    db.close()
+
+
+def test_lookups_by_many_ids_are_chunked_under_sqlite_s_parameter_limit(tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    store.add([stored(n) for n in range(1200)], "v1")
+    ids = [f"a{n}" for n in range(1200)] * 2  # repeated ids are asked once
+    assert len(store.articles(ids)) == 1200
+    assert len(store.sentence_spans(ids)) == 1200
+    assert store.added_after(ids, datetime(2000, 1, 1, tzinfo=UTC)) == set(ids)
+    db.close()
+
+
+def test_the_feed_log_keeps_validators_and_each_feed_s_latest_poll(tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    log = FeedLog(db)
+    assert log.validators("https://f.example/rss") == (None, None)
+    log.set_validators("https://f.example/rss", '"v1"', "Wed, 01 May 2024 09:00:00 GMT")
+    assert log.validators("https://f.example/rss")[0] == '"v1"'
+    log.record_poll("https://f.example/rss", MOMENT, "2 entries, 2 added", ok=True)
+    log.record_poll("https://f.example/rss", MOMENT, "failed: HTTP 500", ok=False)
+    [poll] = log.polls()
+    assert (poll.outcome, poll.ok, poll.polled_at) == ("failed: HTTP 500", False, MOMENT)
+    db.close()
+
+
+def test_markers_survive_a_reopen_and_old_briefing_runs_are_carried_over(tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE briefing_runs (key TEXT PRIMARY KEY, slot TEXT NOT NULL,"
+                      " cutoff TEXT NOT NULL); INSERT INTO briefing_runs VALUES ('old',"
+                      " '2024-05-01T09:30:00.000000+00:00', '2024-05-01T09:31:00.000000+00:00')")
+    old.commit()
+    old.close()
+    db = Database(path)
+    markers = Markers(db)
+    assert markers.get("old") == Marker(MOMENT, MOMENT.replace(minute=31))
+    markers.set("new", Marker(MOMENT, MOMENT))
+    db.close()
+    db = Database(path)
+    assert Markers(db).get("new") == Marker(MOMENT, MOMENT)
+    assert "briefing_runs" not in {r[0] for r in db.all("SELECT name FROM sqlite_master")}
+    db.close()
+
+
+def _open_when_released(path: str, barrier: multiprocessing.synchronize.Barrier,
+                        errors: multiprocessing.Queue) -> None:
+    try:
+        barrier.wait(timeout=30)
+        db = Database(Path(path))
+        Store(db)
+        FeedLog(db)
+        Markers(db)
+        db.close()
+    except Exception as exc:  # reported to the test, which fails with it
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_many_processes_opening_one_new_data_folder_at_once_never_see_a_lock(tmp_path: Path):
+    """Released together by a barrier, repeated: no "database is locked", ever."""
+    context = multiprocessing.get_context("fork")
+    for round_ in range(8):
+        path = tmp_path / f"round{round_}" / "newsdesk.sqlite3"
+        barrier = context.Barrier(6)
+        errors = context.Queue()
+        workers = [context.Process(target=_open_when_released, args=(str(path), barrier, errors))
+                   for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert all(w.exitcode == 0 for w in workers)
+        assert errors.empty(), errors.get()
