@@ -169,3 +169,27 @@ def test_remove_takes_an_id_prefix_or_an_outlet_and_updates_the_index(capsys, tm
     assert json.loads(out)["hits"] == []
     code, _, err = run(capsys, "remove", "nosuchid", "--yes")
     assert code == 1 and "nosuchid: no article has this id" in err
+
+
+def test_text_from_outside_is_never_read_as_markup_or_terminal_codes(capsys, tmp_path: Path):
+    hostile = article(1, source="Evil [/] Outlet",
+                      title="Bridge \x1b[2J\x1b]8;;http://x\x07 [bold]")
+    path = write_jsonl(tmp_path / "[red]odd[b].jsonl", [hostile, {"text": 5}])
+    code, out, _ = run(capsys, "add", str(path))
+    assert code == 0 and "[red]odd[b].jsonl:2" in out  # the file name shown as it is
+    for command in (["stats"], ["search", "bridge1 town1"], ["ask", "bridge1 town1 [/x]"],
+                    ["brief", "bridge1 town1"], ["ask", "what about [/foo] zzqqxx?"]):
+        code, out, err = run(capsys, *command)
+        assert code == 0, (command, err)
+        assert "\x1b" not in out and "\x07" not in out
+    code, out, _ = run(capsys, "stats")
+    assert "Evil [/] Outlet (1)" in out
+    code, out, _ = run(capsys, "search", "bridge1 town1")
+    assert "Bridge [2J]8;;http://x [bold]" in out  # brackets shown, not obeyed
+
+
+def test_clean_shows_control_characters_and_folds_line_breaks():
+    from newsdesk.index.console import clean
+
+    assert clean("a\x1b[2Jb\x07\nc\u2028d") == "a\\x1b[2Jb\\x07 c d"
+    assert clean("one\ntwo\x1b", one_line=False) == "one\ntwo\\x1b"

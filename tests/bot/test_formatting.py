@@ -124,3 +124,24 @@ def test_source_embed_shows_the_article_details():
     assert fields["By"] == "Ann Lee" and fields["Dateline"] == "PORT ELM"
     assert embed.footer.text == "article a1"
     assert isinstance(embed, discord.Embed)
+
+
+def test_links_are_only_to_web_urls_and_cannot_break_out_of_their_markdown():
+    evil = "http://example.com/story)**[VERIFY ACCOUNT](https://evil.example/login)**("
+    listing = search_embed(answer("ferry", [hit(1, url=evil), hit(2, url="javascript:alert(1)")]))
+    description = listing.description
+    assert "](https://evil.example" not in description and "**[VERIFY" not in description
+    assert "[A headline](http://example.com/story%29%2A%2A%5BVERIFY" in description
+    assert "javascript:" not in description and "**A headline**" in description
+    article = Article(id="a1", title="T", source="S", text="Lede.", url=evil)
+    embed = source_embed(article)
+    assert embed.url.startswith("http://example.com/story%29")
+    assert all("](https://evil" not in (f.value or "") for f in embed.fields)
+    assert source_embed(Article(id="a2", title="T", source="S", text="Lede.",
+                                url="ftp://x.example/a")).url is None
+
+
+def test_a_question_echoed_in_an_embed_is_escaped():
+    page = answer_page(answer("**bold** @everyone [x](https://evil.example)?", [hit()]), 0, 3)
+    assert page[0].title.startswith("\\*\\*bold\\*\\*")
+    assert "@everyone" not in page[0].title
