@@ -1,4 +1,4 @@
-"""newsdesk's Discord layer: a thin layer over `index.Archive`'s search API."""
+"""newsdesk's Discord layer: a thin layer over `newsdesk.index.Archive`."""
 
 from .client import NewsdeskBot, create_bot
 

@@ -13,7 +13,7 @@ import discord
 
 from newsdesk.index import Answer, Article, Briefing, BriefingItem, Dispute, Hit, day_label
 
-from .text import cut_end, escape, link, quote, safe_cut, web_url
+from .text import code, cut_end, escape, link, quote, safe_cut, web_url
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -99,7 +99,7 @@ def search_embed(answer: Answer) -> discord.Embed:
     lines = []
     for number, hit in enumerate(answer.hits, start=1):
         lines.append(f"**{number}.** {link(title_of(hit, 120), hit.url)} — {dateline(hit)}"
-                     f" · `{hit.article_id}`\n"
+                     f" · {code(hit.article_id)}\n"
                      f"{safe_cut(hit.sentence, 220)}")
     description = ""
     for line in lines:

@@ -77,12 +77,18 @@ def cut_start(text: str, limit: int) -> str:
 def safe_cut(text: str, limit: int, cut: Callable[[str, int], str] = cut_end) -> str:
     """Escaped text of at most `limit` characters, cut (by `cut`) before escaping, so
     that no cut falls inside an escape."""
-    escaped = escape(text)
     raw_limit = limit
+    escaped = escape(cut(text, raw_limit))
     while len(escaped) > limit and raw_limit > 0:
         raw_limit -= max(len(escaped) - limit, 1)
         escaped = escape(cut(text, raw_limit))
     return escaped
+
+
+def code(text: str, limit: int = 100) -> str:
+    """`text` (an article id) as inline code that cannot be closed early: backticks and
+    line breaks are taken out."""
+    return "`" + " ".join(text.replace("`", "'").split())[:limit] + "`"
 
 
 def quote(passage: str, answer_start: int, answer_end: int, limit: int) -> str:

@@ -121,13 +121,16 @@ class Archive:
             self._update_index(progress)
         return report
 
-    def add_bytes(self, name: str, data: bytes, source: str,
+    def add_bytes(self, files: Iterable[tuple[str, bytes]], source: str,
                   progress: Progress | None = None) -> IngestReport:
-        """Ingest one file's contents (an upload): `name` says its format, `source` is
-        the outlet of records that name none."""
+        """Ingest files' contents (uploads), each a (name, data) pair whose name says its
+        format; `source` is the outlet of records that name none. The index is updated
+        once, after all of them."""
+        files = list(files)
         with self._writing():
-            report = IngestReport(files=1)
-            store_records(self._store, self._analyzer, read_bytes(name, data, source), report)
+            report = IngestReport(files=len(files))
+            records = chain.from_iterable(read_bytes(name, data, source) for name, data in files)
+            store_records(self._store, self._analyzer, records, report)
             self._update_index(progress or Silent())
         return report
 
@@ -158,7 +161,7 @@ class Archive:
             if not from_source:
                 problems.append(f"{source}: no article is from this outlet")
             chosen.update(dict.fromkeys(from_source))
-        found = self._store.articles(chosen)
+        found = self._store.articles(chosen)  # (an empty prefix picks nothing: resolve_id)
         return Selection([found[i] for i in chosen if i in found], problems)
 
     def remove(self, article_ids: Iterable[str], progress: Progress | None = None) -> int:
@@ -171,7 +174,7 @@ class Archive:
 
     def poll_feed(self, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
         """Fetch one feed and add its new entries; never raises for a bad feed."""
-        return poll(feed, fetcher, self._feed_log, self._store.contains, self.add_records)
+        return poll(feed, fetcher, self._feed_log, self._store.known, self.add_records)
 
     def rebuild(self, progress: Progress | None = None) -> Path:
         """Build a fresh index from the store and switch to it atomically."""
@@ -184,6 +187,9 @@ class Archive:
         articles, an index behind the store or built with other settings is rebuilt.
         Returns what was done, or None."""
         if self._store.count() == 0:
+            if self._store.revision():
+                raise NoIndexError("the archive is empty (every article was removed); add "
+                                   "articles with 'newsdesk add PATH'")
             seeds = bundled_seeds()
             if not seeds.is_dir():
                 raise NoIndexError(f"the archive is empty and the bundled seeds are missing "
@@ -314,12 +320,17 @@ class Archive:
         first, last, undated = self._store.date_range()
         searcher = self._current_searcher()
         meta = searcher.snapshot.meta if searcher else {}
-        size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if searcher else 0
+        try:
+            size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if (
+                searcher) else 0
+        except FileNotFoundError:  # another process's build removed that snapshot
+            size = 0
         return ArchiveStats(
             data_dir=self.settings.data_dir, articles=self._store.count(),
             sources=self._store.sources(), first_date=first, last_date=last, undated=undated,
             indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
-            index_stale=self.needs_rebuild(), params=self.settings.params,
+            index_stale=self.needs_rebuild(),
+            params=IndexParams.from_json(meta.get("params")) or self.settings.params,
             index_bytes=size, feeds=self._feed_log.polls(),
         )
 

@@ -34,7 +34,7 @@ from . import (
 
 
 class RichProgress:
-    """index.progress.Progress drawn as rich progress bars on standard error."""
+    """newsdesk.index.Progress drawn as rich progress bars on standard error."""
 
     def __init__(self, console: Console) -> None:
         self._bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),

@@ -33,13 +33,6 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     added_articles: list[Article] = field(default_factory=list)
 
-    def include(self, other: IngestReport) -> None:
-        """Count `other`'s files and articles into this report."""
-        self.files += other.files
-        self.added += other.added
-        self.duplicates += other.duplicates
-        self.rejected += other.rejected
-        self.added_articles += other.added_articles
 
 
 def is_url(source: str | Path) -> bool:

@@ -270,7 +270,7 @@ class Searcher:
             if article is None:
                 continue  # removed since this index was built; the next one leaves it out
             start, end = int(snap.passage_start[p]), int(snap.passage_end[p])
-            spans = [(i, s, e) for i, (s, e) in enumerate(sentences[article_id])
+            spans = [(i, s, e) for i, (s, e) in enumerate(sentences.get(article_id, []))
                      if start <= s and e <= end] or [(0, start, end)]
             candidates = [Candidate(article.text[s:e], self.analyzer.terms(article.text[s:e]), i)
                           for i, s, e in spans]

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_copy_per_outlet ON articles (source, text_key);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Removed articles, so that a feed that still lists one does not bring it back.
+CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY, removed_at TEXT NOT NULL);
 """
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credits, text, origin"
@@ -103,12 +105,15 @@ class Store:
     def remove(self, ids: Iterable[str]) -> int:
         """Delete these articles in one transaction; returns how many there were."""
         unique = list(dict.fromkeys(ids))
+        now = utc_stamp(datetime.now(UTC))
         removed = 0
         with self._db.transaction():
             for start in range(0, len(unique), 500):
                 chunk = unique[start:start + 500]
                 removed += self._db.execute(
                     f"DELETE FROM articles WHERE id IN ({marks(chunk)})", chunk).rowcount
+                self._db.executemany("INSERT OR REPLACE INTO removed (id, removed_at)"
+                                     " VALUES (?, ?)", [(i, now) for i in chunk])
             if removed:
                 self._bump_revision()
         return removed
@@ -128,6 +133,11 @@ class Store:
 
     def contains(self, article_id: str) -> bool:
         return self._db.one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is not None
+
+    def known(self, article_id: str) -> bool:
+        """Stored, or removed on purpose: a feed entry with this id is not fetched."""
+        return self.contains(article_id) or self._db.one(
+            "SELECT 1 FROM removed WHERE id = ?", (article_id,)) is not None
 
     def revision(self) -> int:
         """A counter that changes whenever the stored articles change."""

@@ -193,3 +193,11 @@ def test_clean_shows_control_characters_and_folds_line_breaks():
 
     assert clean("a\x1b[2Jb\x07\nc\u2028d") == "a\\x1b[2Jb\\x07 c d"
     assert clean("one\ntwo\x1b", one_line=False) == "one\ntwo\\x1b"
+
+
+def test_an_archive_emptied_by_remove_is_not_refilled_with_the_seeds(capsys, tmp_path: Path):
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1)])
+    assert run(capsys, "add", str(path))[0] == 0
+    assert run(capsys, "remove", "art-1", "--yes")[0] == 0
+    code, _, err = run(capsys, "ask", QUESTION)
+    assert code == 2 and "the archive is empty (every article was removed)" in err

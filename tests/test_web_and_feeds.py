@@ -112,6 +112,12 @@ def test_a_feed_adds_full_entries_and_fetches_pages_for_summaries(
     assert (again.added, again.duplicates) == (0, 2)
     assert site.requests["/ferry.html"] == 1  # stored entries are not fetched again
 
+    ferry = next(m.article_id for m in archive.titles("Ferry"))
+    assert archive.remove([ferry]) == 1  # a retracted story the feed still lists
+    third = archive.poll_feed(FeedSource(site.url("/feed.xml")), fetcher)
+    assert third.added == 0 and archive.article(ferry) is None
+    assert site.requests["/ferry.html"] == 1
+
 
 def test_an_unchanged_feed_answers_304_to_a_conditional_request(
         archive: Archive, site: NewsSite, fetcher: Fetcher):

@@ -23,7 +23,7 @@ from newsdesk.index import (
 )
 
 from ..permissions import admin_roles_text, is_admin
-from ..text import cut_end, safe_cut
+from ..text import code, cut_end, safe_cut
 
 if TYPE_CHECKING:
     from newsdesk.index import Archive
@@ -41,7 +41,7 @@ def report_text(report: IngestReport) -> str:
     for article in report.added_articles[:10]:
         when = day_label(article.published)
         lines.append(f"Added **{safe_cut(article.title, 200)}** — *{safe_cut(article.source, 80)}*"
-                     f", {when} (`{article.id}`)")
+                     f", {when} ({code(article.id)})")
     if len(report.added_articles) > 10:
         lines.append(f"… and {len(report.added_articles) - 10} more.")
     if report.duplicates:
@@ -55,7 +55,7 @@ def report_text(report: IngestReport) -> str:
 
 def removal_text(selection: Selection, removed: int) -> str:
     """What was removed (title, outlet, id), and what matched nothing."""
-    lines = [f"Removed **{safe_cut(a.title, 200)}** — *{safe_cut(a.source, 80)}* (`{a.id}`)"
+    lines = [f"Removed **{safe_cut(a.title, 200)}** — *{safe_cut(a.source, 80)}* ({code(a.id)})"
              for a in selection.articles[:10]]
     if len(selection.articles) > 10:
         lines.append(f"… and {len(selection.articles) - 10} more.")
@@ -164,16 +164,17 @@ class Library(commands.Cog):
         await message.reply(report_text(report))
 
     async def _add_attachments(self, attachments: list[discord.Attachment]) -> IngestReport:
-        """Each attachment read from its bytes, in the worker thread, as its own file:
-        every one gets its line in the report, two of one name included."""
-        total = IngestReport()
+        """The attachments read from their bytes, in the worker thread, each as its own
+        file (two of one name included), and the index updated once."""
+        refused: list[Rejection] = []
+        files: list[tuple[str, bytes]] = []
         for attachment in attachments:
             name = Path(attachment.filename).name or "attachment"
             if attachment.size > MAX_ARTICLE_BYTES:  # refused before it is downloaded
-                total.rejected.append(Rejection(name, f"file too large ({attachment.size:,} bytes;"
-                                                      f" the limit is {MAX_ARTICLE_BYTES:,})"))
-                continue
-            data = await attachment.read()
-            total.include(await asyncio.to_thread(self.archive.add_bytes, name, data,
-                                                  UPLOAD_SOURCE))
-        return total
+                refused.append(Rejection(name, f"file too large ({attachment.size:,} bytes; "
+                                               f"the limit is {MAX_ARTICLE_BYTES:,})"))
+            else:
+                files.append((name, await attachment.read()))
+        report = await asyncio.to_thread(self.archive.add_bytes, files, UPLOAD_SOURCE)
+        report.rejected[:0] = refused
+        return report

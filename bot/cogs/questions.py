@@ -1,6 +1,6 @@
 """Questions: mentions, question channels, /ask, /search, /source and /help.
 
-The cog only translates Discord events into calls of `index.Archive` and of the plain
+The cog only translates Discord events into calls of `newsdesk.index.Archive` and of the plain
 formatting code in bot/embeds.py.
 """
 

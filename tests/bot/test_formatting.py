@@ -14,7 +14,7 @@ from newsdesk.bot.embeds import (
     search_embed,
     source_embed,
 )
-from newsdesk.bot.text import cut_end, cut_start, escape, quote
+from newsdesk.bot.text import code, cut_end, cut_start, escape, quote, safe_cut
 from newsdesk.index import Answer, Article, Hit, Query
 
 
@@ -145,3 +145,12 @@ def test_a_question_echoed_in_an_embed_is_escaped():
     page = answer_page(answer("**bold** @everyone [x](https://evil.example)?", [hit()]), 0, 3)
     assert page[0].title.startswith("\\*\\*bold\\*\\*")
     assert "@everyone" not in page[0].title
+
+
+def test_safe_cut_keeps_long_text_within_its_limit_instead_of_dropping_it():
+    cut = safe_cut("word *starred* " * 400, 100)
+    assert 50 < len(cut) <= 100 and cut.startswith("word \\*starred\\*")
+
+
+def test_an_id_shown_as_code_cannot_close_its_code_span():
+    assert code("x` [Click](https://evil.example) `\ny") == "`x' [Click](https://evil.example) ' y`"
