@@ -10,13 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from newsdesk.index import Archive, Config, load_config
+from newsdesk.index import Archive, Config, NoIndexError, load_config
 
 from .cogs.admin import Admin
 from .cogs.briefings import Briefings
 from .cogs.library import Library
 from .cogs.questions import Questions
-from .embeds import APOLOGY
+from .embeds import APOLOGY, EMPTY_ARCHIVE
 from .settings import DiscordSettings, discord_settings
 
 log = logging.getLogger("newsdesk.bot")
@@ -28,14 +28,19 @@ class NewsdeskTree(app_commands.CommandTree):
 
     async def on_error(self, interaction: discord.Interaction,
                        error: app_commands.AppCommandError) -> None:
-        command = interaction.command.name if interaction.command else "?"
-        log.error("/%s (interaction %s, user %s) failed", command, interaction.id,
-                  interaction.user.id, exc_info=getattr(error, "original", error))
-        if interaction.response.is_done():
-            # After a defer, the "thinking…" placeholder becomes the apology.
-            await interaction.edit_original_response(content=APOLOGY, embeds=[], view=None)
+        original = getattr(error, "original", error)
+        if isinstance(original, NoIndexError):  # nothing to search yet: say so, no alarm
+            text = EMPTY_ARCHIVE
         else:
-            await interaction.response.send_message(APOLOGY, ephemeral=True)
+            command = interaction.command.name if interaction.command else "?"
+            log.error("/%s (interaction %s, user %s) failed", command, interaction.id,
+                      interaction.user.id, exc_info=original)
+            text = APOLOGY
+        if interaction.response.is_done():
+            # After a defer, the "thinking…" placeholder becomes the reply.
+            await interaction.edit_original_response(content=text, embeds=[], view=None)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
 
 
 class NewsdeskBot(commands.Bot):

@@ -26,6 +26,8 @@ PASSAGE_QUOTE_MAX = 1100
 
 APOLOGY = ("Sorry, something went wrong answering that; it has been logged for the team "
            "that runs me.")
+EMPTY_ARCHIVE = ("The archive is empty: an admin can add articles with `/add` (a web page or "
+                 "a file), or `newsdesk add` on the server.")
 
 ANSWER_COLOUR = discord.Colour(0xE8A33D)
 PASSAGE_COLOUR = discord.Colour(0x4F7CAC)

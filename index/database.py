@@ -17,21 +17,34 @@ BUSY_TIMEOUT_S = 30.0
 
 
 class Database:
-    """One connection, safe to share between threads (one lock); several processes may
-    open the same file (WAL: readers never wait for the writer)."""
+    """One SQLite file shared by threads and processes.
+
+    Writes go through one connection, one thread at a time (`lock`); reads go through a
+    connection of the reading thread's own, so in WAL mode a question never waits for a
+    writer, neither one in another process nor a rebuild in this one.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_S)
+        self._db = self._connect()
         self.lock = threading.RLock()
         _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_S)
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             self._db.close()
 
     def create(self, schema: str) -> None:
@@ -40,6 +53,7 @@ class Database:
             _retry_while_locked(lambda: self._db.executescript(schema))
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        """A write (or a read that must see this connection's open transaction)."""
         with self.lock:
             return self._db.execute(sql, parameters)
 
@@ -48,15 +62,23 @@ class Database:
             return self._db.executemany(sql, rows)
 
     def all(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
-        with self.lock:
-            return self._db.execute(sql, parameters).fetchall()
+        """Rows of a read, from what is committed."""
+        return self._reader().execute(sql, parameters).fetchall()
 
     def one(self, sql: str, parameters: Sequence[object] = ()) -> tuple | None:
-        with self.lock:
-            return self._db.execute(sql, parameters).fetchone()
+        return self._reader().execute(sql, parameters).fetchone()
 
     def columns(self, table: str) -> set[str]:
         return {row[1] for row in self.all(f"PRAGMA table_info({table})")}
+
+    def _reader(self) -> sqlite3.Connection:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._connect()
+            with self._readers_lock:
+                self._readers.append(reader)
+            self._local.reader = reader
+        return reader
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

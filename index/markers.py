@@ -31,8 +31,8 @@ class Markers:
     def __init__(self, db: Database) -> None:
         self._db = db
         db.create(SCHEMA)
-        if "key" in db.columns("briefing_runs"):  # kept under this name before 0.2
-            with db.transaction():
+        with db.transaction():  # kept as briefing_runs before 0.2; one process moves them
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'briefing_runs'").fetchone():
                 db.execute("INSERT OR IGNORE INTO markers SELECT key, slot, cutoff"
                            " FROM briefing_runs")
                 db.execute("DROP TABLE briefing_runs")

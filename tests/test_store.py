@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,3 +109,34 @@ def test_many_processes_opening_one_new_data_folder_at_once_never_see_a_lock(tmp
             worker.join(timeout=60)
         assert all(w.exitcode == 0 for w in workers)
         assert errors.empty(), errors.get()
+
+
+def test_a_reader_never_waits_for_a_writer_of_the_same_process(tmp_path: Path):
+    """A rebuild or a batch being committed holds the write connection; questions read
+    through their own connections meanwhile."""
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    store.add([stored(1)], "v1")
+    writing, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.transaction():
+            db.execute("INSERT INTO meta (key, value) VALUES ('busy', '1')")
+            writing.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert writing.wait(timeout=30)
+        read: list[object] = []
+        reader = threading.Thread(target=lambda: read.append(store.article("a1")))
+        reader.start()
+        reader.join(timeout=10)  # a hang guard, not a timing: it would wait for `release`
+        assert not reader.is_alive() and read[0].title == "Title 1"
+        assert db.one("SELECT value FROM meta WHERE key = 'busy'") is None  # not committed
+    finally:
+        release.set()
+        thread.join()
+    assert db.one("SELECT value FROM meta WHERE key = 'busy'") == ("1",)
+    db.close()

@@ -19,6 +19,7 @@ from newsdesk.index import (
     Rejection,
     Selection,
     day_label,
+    is_url,
     plural,
 )
 
@@ -48,7 +49,7 @@ def report_text(report: IngestReport) -> str:
         lines.append(f"{report.duplicates} already in the archive.")
     for rejection in report.rejected[:5]:
         origin = rejection.origin
-        where = origin if origin.startswith(("http://", "https://")) else Path(origin).name
+        where = origin if is_url(origin) else Path(origin).name
         lines.append(f"Not added: {safe_cut(where, 200)}: {safe_cut(rejection.reason, 200)}")
     return cut_end("\n".join(lines) or "Nothing to add.", CONTENT_MAX)
 
@@ -98,21 +99,34 @@ class Library(commands.Cog):
         loop.start()
         return loop
 
-    @app_commands.command(name="add", description="Add a web page to the archive (admins).")
-    @app_commands.describe(url="The article's address, http:// or https://")
+    @app_commands.command(name="add",
+                          description="Add a web page or an article file to the archive (admins).")
+    @app_commands.describe(url="The article's address, http:// or https://",
+                           file="An article file (.txt .md .html .json .jsonl .csv)",
+                           source="The outlet of the file's articles that name none "
+                                  "(default: Discord upload)")
     async def add(self, interaction: discord.Interaction,
-                  url: app_commands.Range[str, 1, 2000]) -> None:
+                  url: app_commands.Range[str, 1, 2000] | None = None,
+                  file: discord.Attachment | None = None,
+                  source: app_commands.Range[str, 1, 100] | None = None) -> None:
         if not await is_admin(self.bot, interaction.user):
             await interaction.response.send_message(
                 f"Only admins can add articles ({admin_roles_text(self.bot)}).", ephemeral=True)
             return
-        if not url.startswith(("http://", "https://")):
+        if (url is None) == (file is None):
+            await interaction.response.send_message(
+                "Give a `url` or a `file` to add (one of them).", ephemeral=True)
+            return
+        if url is not None and not is_url(url):
             await interaction.response.send_message(
                 "That is not a web address: it must start with http:// or https://.",
                 ephemeral=True)
             return
         await interaction.response.defer(thinking=True)
-        report = await asyncio.to_thread(self.archive.add, [url], None, self.fetcher)
+        if file is not None:
+            report = await self._add_attachments([file], source or UPLOAD_SOURCE)
+        else:
+            report = await asyncio.to_thread(self.archive.add, [url], None, self.fetcher)
         log.info("/add %s by %s: %d added, %d rejected", interaction.id, interaction.user.id,
                  report.added, len(report.rejected))
         await interaction.followup.send(report_text(report))
@@ -158,12 +172,13 @@ class Library(commands.Cog):
             await message.reply(f"Only admins can add articles ({admin_roles_text(self.bot)}).")
             return
         async with message.channel.typing():
-            report = await self._add_attachments(message.attachments)
+            report = await self._add_attachments(message.attachments, UPLOAD_SOURCE)
         log.info("upload %s by %s: %d added, %d rejected", message.id, message.author.id,
                  report.added, len(report.rejected))
         await message.reply(report_text(report))
 
-    async def _add_attachments(self, attachments: list[discord.Attachment]) -> IngestReport:
+    async def _add_attachments(self, attachments: list[discord.Attachment],
+                               source: str) -> IngestReport:
         """The attachments read from their bytes, in the worker thread, each as its own
         file (two of one name included), and the index updated once."""
         refused: list[Rejection] = []
@@ -175,6 +190,6 @@ class Library(commands.Cog):
                                                f"the limit is {MAX_ARTICLE_BYTES:,})"))
             else:
                 files.append((name, await attachment.read()))
-        report = await asyncio.to_thread(self.archive.add_bytes, files, UPLOAD_SOURCE)
+        report = await asyncio.to_thread(self.archive.add_bytes, files, source)
         report.rejected[:0] = refused
         return report

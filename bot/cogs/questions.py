@@ -16,10 +16,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from newsdesk.index import Answer, parse_day
+from newsdesk.index import Answer, NoIndexError, parse_day
 
 from ..cooldown import UserCooldown
-from ..embeds import APOLOGY, answer_pages, help_embed, no_match_text, search_embed, source_embed
+from ..embeds import (
+    APOLOGY,
+    EMPTY_ARCHIVE,
+    answer_pages,
+    help_embed,
+    no_match_text,
+    search_embed,
+    source_embed,
+)
 from ..settings import DiscordSettings
 from ..text import escape
 from ..views import PagerView
@@ -71,6 +79,8 @@ class Questions(commands.Cog):
             async with message.channel.typing():
                 answer = await self._ask(message.id, question, self._answer_k())
             await self._reply_with_answer(message, answer)
+        except NoIndexError:
+            await message.reply(EMPTY_ARCHIVE)
         except Exception:
             log.exception("question %s in channel %s failed", message.id, message.channel.id)
             await message.reply(APOLOGY)

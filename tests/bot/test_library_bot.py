@@ -61,3 +61,27 @@ async def test_an_article_attached_to_a_mention_is_added_by_an_admin_only(world)
     reply = channel.last_message.content
     assert reply.startswith("Added **Ferry returns after storms** — *Harbour Gazette*")
     assert "Not added: notes.exe: unsupported file type" in reply
+
+
+async def test_a_file_added_with_a_named_outlet_then_removed_by_an_admin(world):
+    env, channel, editor, reader = world
+    record = ('{"id": "gull-1", "title": "Gull Island ferry resumes", "text": "The ferry to '
+              'Gull Island resumed on Monday after storms. Crews repaired the Quillmoor pier."}\n')
+    added = await editor.slash(channel, "add", file=("story.jsonl", record.encode()),
+                               source="Island Post")
+    assert answer_of(added).content.startswith(
+        "Added **Gull Island ferry resumes** — *Island Post*, undated (`gull-1`)")
+    both = await editor.slash(channel, "add", url="https://x.example/a",
+                              file=("story.jsonl", b"{}"))
+    assert both.ephemeral and "one of them" in both.response.content
+
+    found = await reader.slash(channel, "ask", question="What happened at the Quillmoor pier?")
+    assert answer_of(found).embeds[0].description.startswith("**Crews repaired the Quillmoor")
+    refused = await reader.slash(channel, "remove", article="gull-1")
+    assert refused.ephemeral and "Only admins can remove articles" in refused.response.content
+    removed = await editor.slash(channel, "remove", article="gull")  # a unique id prefix
+    assert answer_of(removed).content.startswith(
+        "Removed **Gull Island ferry resumes** — *Island Post* (`gull-1`)")
+    await env.advance_time(31)  # past the asker's cooldown
+    gone = await reader.slash(channel, "ask", question="What happened at the Quillmoor pier?")
+    assert "Nothing in the archive answers" in answer_of(gone).content
