@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from newsdesk.index import Archive, Config, NoIndexError, load_config
 
+from .answer_view import AnswerButton
 from .cogs.admin import Admin
 from .cogs.briefings import Briefings
 from .cogs.library import Library
@@ -74,6 +75,7 @@ class NewsdeskBot(commands.Bot):
         log.info("archive open: %d articles, %s passages in %s", stats.articles,
                  stats.indexed_passages, self.config.index.data_dir)
 
+        self.add_dynamic_items(AnswerButton)  # answers' buttons work across restarts
         await self.add_cog(Questions(self))
         await self.add_cog(Briefings(self))
         await self.add_cog(Library(self))

@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 import discord
 
-from newsdesk.index import Answer, Article, Briefing, BriefingItem, Dispute, Hit, day_label
+from newsdesk.index import (
+    Answer,
+    Article,
+    Briefing,
+    BriefingItem,
+    Dispute,
+    Hit,
+    ShownAnswer,
+    day_label,
+)
 
 from .text import code, cut_end, escape, link, quote, safe_cut, web_url
 
@@ -47,14 +56,60 @@ def title_of(hit: Hit | Article, limit: int = TITLE_MAX) -> str:
     return safe_cut(hit.title, limit)
 
 
-def answer_embed(question: str, hit: Hit, note: str = "") -> discord.Embed:
-    """The sentence that answers, with where it came from (and `note`, if any, below)."""
-    embed = discord.Embed(colour=ANSWER_COLOUR, title=safe_cut(question, TITLE_MAX))
-    embed.description = (f"**{safe_cut(hit.sentence, 1500)}**\n\n"
-                         f"— {title_of(hit, 300)}, {dateline(hit)}")
-    if note:
-        embed.set_footer(text=note[:FOOTER_MAX])
+# The first reply holds at most this much embed text: one short card, not a wall.
+ANSWER_CARD_MAX = 1000
+ANSWER_SENTENCE_MAX = 420
+
+
+def citation(hit: Hit) -> str:
+    """"[Title](url) · *Outlet* · 2018-11-24 · `id`", the title linked where it can be."""
+    return (f"{link(title_of(hit, 120), hit.url)} · *{safe_cut(hit.source, 60)}* · "
+            f"{day_label(hit.published)} · {code(hit.article_id)}")
+
+
+def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> discord.Embed:
+    """The answer as one embed: the sentence that answers (or, below the confidence bar,
+    the closest passage, said so), its linked citation and the other outlets that carry
+    the story; then page `page` of the further sources. The answer stays on every page."""
+    first, others = answer.hits[0], answer.hits[1:]
+    embed = discord.Embed(colour=ANSWER_COLOUR if answer.confident else NOTICE_COLOUR,
+                          title=safe_cut(answer.question, TITLE_MAX))
+    sentence = safe_cut(first.sentence, ANSWER_SENTENCE_MAX)
+    lines = [f"**{sentence}**" if answer.confident else
+             f"No sentence answers this clearly. The closest passage says:\n> {sentence}",
+             f"— {citation(first)}"]
+    if first.also_in:
+        lines.append(f"Also carried by {safe_cut(', '.join(first.also_in), 150)}.")
+    shown = others[page * per_page:(page + 1) * per_page]
+    if shown:
+        label = "Other sources" if answer.confident else "Other close passages"
+        lines.append(f"\n**{label}**")
+    budget = ANSWER_CARD_MAX - len(embed.title or "") - 60  # room for the footer
+    text = "\n".join(lines)
+    for number, hit in enumerate(shown, start=page * per_page + 2):
+        line = f"\n{number}. {citation(hit)}"
+        if len(text) + len(line) > budget:
+            break
+        text += line
+    embed.description = text
+    pages = page_count(answer, per_page)
+    footer = f"Page {page + 1} of {pages} · " if pages > 1 else ""
+    footer += answer.note or "Passages shows the text behind the answer"
+    embed.set_footer(text=footer[:FOOTER_MAX])
     return embed
+
+
+def page_count(answer: Answer | ShownAnswer, per_page: int) -> int:
+    return max(1, -(-(len(answer.hits) - 1) // per_page))
+
+
+def passage_embeds(answer: Answer | ShownAnswer, page: int,
+                   per_page: int) -> list[discord.Embed]:
+    """The passages behind a page of an answer (the answer's own first), on demand."""
+    chosen = [answer.hits[0], *answer.hits[1:][page * per_page:(page + 1) * per_page]]
+    numbers = [1, *range(page * per_page + 2, page * per_page + 2 + len(chosen) - 1)]
+    return fit_message([passage_embed(hit, number, len(answer.hits))
+                        for hit, number in zip(chosen, numbers, strict=True)])
 
 
 def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
@@ -65,22 +120,6 @@ def passage_embed(hit: Hit, number: int, total: int) -> discord.Embed:
     embed.description = f"{dateline(hit)}\n{quote(hit.passage, lo, hi, PASSAGE_QUOTE_MAX)}"
     embed.set_footer(text=f"Result {number} of {total} · article {hit.article_id}"[:FOOTER_MAX])
     return embed
-
-
-def answer_page(answer: Answer, page: int, per_page: int) -> list[discord.Embed]:
-    """Page `page` (from 0) of an answer: the answer embed first, then its passages."""
-    hits = answer.hits
-    chosen = hits[page * per_page:(page + 1) * per_page]
-    embeds = [answer_embed(answer.question, hits[0], answer.note)] if page == 0 else []
-    embeds += [passage_embed(hit, page * per_page + i + 1, len(hits))
-               for i, hit in enumerate(chosen)]
-    return fit_message(embeds)
-
-
-def answer_pages(answer: Answer, per_page: int) -> list[list[discord.Embed]]:
-    """Every page of an answer, for the pager."""
-    count = max(1, -(-len(answer.hits) // per_page))
-    return [answer_page(answer, page, per_page) for page in range(count)]
 
 
 def no_match_text(answer: Answer) -> str:
@@ -151,9 +190,11 @@ def help_embed(question_channels: Sequence[int]) -> discord.Embed:
     embed.add_field(name="/briefing topic [days]", inline=False,
                     value="What the archive says on a topic lately, newest first, with the "
                           "figures sources disagree on.")
-    embed.add_field(name="Buttons", inline=False,
-                    value="**Previous** / **More** page through results; **Dismiss** (for "
-                          "the asker) removes the answer.")
+    embed.add_field(name="Buttons under an answer", inline=False,
+                    value="**Passages**: the text behind it. **Previous** / **More**: further "
+                          "sources. **Dismiss** (the asker): removes it. **👍** / **👎** / "
+                          "**Wrong article**: tell the team that runs me how it did; this "
+                          "teaches the ranking.")
     embed.add_field(name="/add url · /remove article|source (admins)", inline=False,
                     value="Add a web page (or attach article files to a mention); remove a "
                           "retracted story or a whole outlet.")

@@ -1,4 +1,5 @@
-"""The buttons under an answer or a briefing: page through it, or dismiss it."""
+"""The buttons under a briefing: page through it, or dismiss it. (An answer's buttons
+are persistent: answer_view.py.)"""
 
 from __future__ import annotations
 

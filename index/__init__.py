@@ -10,6 +10,7 @@ from .briefing import Briefing, BriefingItem
 from .config import Config, ConfigError, FeedSource, IndexSettings, load_config
 from .dates import parse_day
 from .evaluate import Comparison, EvalConfig, EvalDataError, EvalResult, compare, evaluate
+from .feedback import VERDICTS, FeedbackSummary, ShownAnswer
 from .feedlog import FeedPoll
 from .feeds import FeedReport
 from .fetch import Fetcher
@@ -27,6 +28,7 @@ from .wording import day_label, plural, window_label
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
+    "VERDICTS",
     "Answer",
     "Archive",
     "ArchiveStats",
@@ -45,6 +47,7 @@ __all__ = [
     "FeedPoll",
     "FeedReport",
     "FeedSource",
+    "FeedbackSummary",
     "Fetcher",
     "Hit",
     "IndexParams",
@@ -57,6 +60,7 @@ __all__ = [
     "Ranking",
     "Rejection",
     "Selection",
+    "ShownAnswer",
     "Silent",
     "TitleMatch",
     "bundled_seeds",

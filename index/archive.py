@@ -25,6 +25,7 @@ from .analyzer import Analyzer
 from .briefing import Briefing, build_briefing
 from .config import FeedSource, IndexSettings
 from .database import Database
+from .feedback import FeedbackLog, FeedbackSummary, ShownAnswer, export
 from .feedlog import FeedLog, FeedPoll
 from .feeds import FeedReport, poll
 from .fetch import Fetcher
@@ -92,6 +93,7 @@ class Archive:
         self._store = Store(self._db)
         self._feed_log = FeedLog(self._db)
         self._markers = Markers(self._db)
+        self._feedback = FeedbackLog(self._db)
         self._index_root = settings.data_dir / "index"
         self._analyzer = Analyzer()
         self._searcher: Searcher | None = None
@@ -308,6 +310,34 @@ class Archive:
         return [len(texts[snap.article_ids[a]].text[s:e].split())
                 for a, s, e in zip(snap.passage_article.tolist(), snap.passage_start.tolist(),
                                    snap.passage_end.tolist(), strict=True)]
+
+    # Feedback on answers --------------------------------------------------------
+
+    def record_answer(self, answer: Answer, asker: str) -> int:
+        """Keep an answer as shown to `asker` (any id: only its salted hash is kept), so
+        that its buttons work after a restart and verdicts on it can be given; its id."""
+        return self._feedback.record_answer(answer.question, answer.note, answer.confident,
+                                            answer.hits, asker)
+
+    def shown_answer(self, answer_id: int) -> ShownAnswer | None:
+        return self._feedback.answer(answer_id)
+
+    def is_asker(self, shown: ShownAnswer, user: str) -> bool:
+        return self._feedback.user_key(user) == shown.asker
+
+    def record_feedback(self, answer_id: int, user: str, verdict: str) -> None:
+        """`user`'s verdict on a shown answer: up, down or wrong_article (the latest
+        counts)."""
+        self._feedback.record(answer_id, user, verdict)
+
+    def feedback_summary(self, since: datetime | None = None) -> FeedbackSummary:
+        return self._feedback.summary(since)
+
+    def export_feedback(self, out_dir: Path, since: datetime | None = None) -> int:
+        """Write the verdicts as an eval set (see feedback.export); how many questions."""
+        judgements = self._feedback.judgements(since)
+        ids = {j.answer.hits[0].article_id for j in judgements if j.answer.hits}
+        return export(judgements, self._store.articles(ids), out_dir)
 
     def marker(self, key: str) -> Marker | None:
         """A scheduler's marker: the last slot its job covered (see markers.py)."""

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from rich.console import Console
@@ -127,6 +127,17 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
                         help="article ids, or the first characters of one")
     remove.add_argument("--source", metavar="OUTLET", help="every article of this outlet")
     remove.add_argument("--yes", action="store_true", help="remove without asking")
+
+    feedback = command("feedback", "What askers thought of the bot's answers (👍, 👎, wrong "
+                                   "article), or 'export OUT_DIR' as an eval set.")
+    feedback.add_argument("action", nargs="?", choices=["summary", "export"], default="summary",
+                          help="summary (default), or export: write questions.jsonl and "
+                               "articles.jsonl for 'newsdesk eval'")
+    feedback.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR",
+                          help="with export: the folder to write")
+    feedback.add_argument("--since", type=_day, help="only verdicts given on or after "
+                                                     "(YYYY-MM-DD, or an age: 7d, 2w)")
+    feedback.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     command("stats", "Show what the archive holds.")
     command("rebuild", "Rebuild the search index from the article store.")
@@ -295,6 +306,29 @@ def cmd_remove(args: argparse.Namespace, out: Console, err: Console) -> int:
         archive.close()
 
 
+def cmd_feedback(args: argparse.Namespace, out: Console, err: Console) -> int:
+    since = datetime.combine(args.since, time(), UTC) if args.since else None
+    archive = _open(args)
+    try:
+        if args.action == "export":
+            if args.out_dir is None:
+                raise UsageError("feedback export needs the folder to write: "
+                                 "newsdesk feedback export OUT_DIR")
+            count = archive.export_feedback(args.out_dir, since)
+            out.print(Text(f"Wrote {plural(count, 'judged question')} to "
+                           f"{show.clean(str(args.out_dir))}; measure with: newsdesk eval "
+                           f"{show.clean(str(args.out_dir))}"))
+            return 0
+        summary = archive.feedback_summary(since)
+        if args.json:
+            print(json.dumps(summary.to_json(), ensure_ascii=False))
+        else:
+            show.render_feedback(out, summary)
+        return 0
+    finally:
+        archive.close()
+
+
 def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
@@ -348,7 +382,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
-    "feeds": cmd_feeds, "remove": cmd_remove, "stats": cmd_stats,
+    "feeds": cmd_feeds, "feedback": cmd_feedback, "remove": cmd_remove, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }
 

@@ -25,6 +25,7 @@ from . import (
     Briefing,
     Comparison,
     EvalResult,
+    FeedbackSummary,
     FeedPoll,
     Hit,
     IngestReport,
@@ -124,9 +125,13 @@ def render_answer(console: Console, answer: Answer) -> None:
         render_no_match(console, answer)
         return
     best = answer.hits[0]
-    shown = Group(Text(clean(best.sentence), style="bold"), Text(""),
+    lead = [] if answer.confident else [
+        Text("No sentence answers this clearly. The closest passage says:", style="dim")]
+    shown = Group(*lead, Text(clean(best.sentence), style="bold"), Text(""),
                   title_text(best.title, best.url), source_line(best))
-    console.print(Panel(shown, title="Answer", title_align="left", border_style="yellow",
+    console.print(Panel(shown, title="Answer" if answer.confident else "Closest passages",
+                        title_align="left",
+                        border_style="yellow" if answer.confident else "dim",
                         subtitle=Text(clean(answer.question), style="italic"),
                         subtitle_align="left"))
     if answer.note:
@@ -172,6 +177,25 @@ def render_search(console: Console, answer: Answer) -> None:
         table.add_row(str(number), cell, Text(clean(hit.source)), day_label(hit.published),
                       f"{hit.score:.2f}")
     console.print(table)
+
+
+def render_feedback(console: Console, summary: FeedbackSummary) -> None:
+    """The verdicts since a moment, and the latest answers people called wrong."""
+    since = f" since {summary.since:%Y-%m-%d %H:%M} UTC" if summary.since else ""
+    verdicts = summary.verdicts
+    console.print(Text.assemble(
+        (f"{plural(summary.answers_shown, 'answer')} shown{since}: ", "bold"),
+        (f"{verdicts['up']} 👍", "green"), ", ", (f"{verdicts['down']} 👎", "red"), ", ",
+        (f"{verdicts['wrong_article']} wrong article", "red")))
+    for judgement in summary.recent_down:
+        shown = judgement.answer
+        first = shown.hits[0] if shown.hits else None
+        label = "👎" if judgement.verdict == "down" else "wrong article"
+        console.print(Text.assemble(f"  {label} · {judgement.given_at:%Y-%m-%d} · ",
+                                    (f"“{clean(shown.question)}”", "bold")))
+        if first is not None:
+            console.print(Text(f"      shown: “{clean(first.sentence)}” — "
+                               f"{clean(first.source)}, id {first.article_id}", style="dim"))
 
 
 def render_selection(console: Console, articles: list[Article], limit: int = 20) -> None:
@@ -270,7 +294,7 @@ def feeds_table(feeds: list[FeedPoll]) -> Group:
 
 
 def _figure(key: str, value: float) -> str:
-    if key == "questions":
+    if key in ("questions", "negatives"):
         return f"{value:.0f}"
     if key == "avg_passage_words":
         return f"{value:.1f}"

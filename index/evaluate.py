@@ -37,7 +37,13 @@ class Question:
     id: str
     article_id: str
     text: str
-    answers: tuple[str, ...]
+    answers: tuple[str, ...]  # none for a negative judgement (from `newsdesk feedback export`)
+    wrong_sentence: str | None = None  # a 👎: this sentence was shown and is not the answer
+    wrong_article: str | None = None  # "wrong article": this article was shown first
+
+    @property
+    def negative(self) -> bool:
+        return not self.answers
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,8 @@ def load_questions(path: Path) -> list[Question]:
         try:
             item = json.loads(line)
             questions.append(Question(str(item["id"]), str(item["article_id"]),
-                                      str(item["question"]), tuple(item["answers"])))
+                                      str(item["question"]), tuple(item["answers"]),
+                                      item.get("wrong_sentence"), item.get("wrong_article")))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise EvalDataError(f"{path}:{lineno}: not a question record ({exc})") from None
     return questions
@@ -158,17 +165,34 @@ def evaluate(data_dir: Path, progress: Progress, *, params: IndexParams,
             if report.rejected:
                 raise EvalDataError(str(report.rejected[0]))
             progress.stage("Asking questions", len(questions))
-            results, latencies = [], []
+            results, latencies, repeated = [], [], []
             for question in questions:
                 began = time.perf_counter()
                 hits = archive.ask(question.text, k=10).hits
                 latencies.append(time.perf_counter() - began)
-                results.append(score_question(question, hits))
+                if question.negative:
+                    repeated.append(repeats_a_wrong_answer(question, hits))
+                else:
+                    results.append(score_question(question, hits))
                 progress.advance()
             words = archive.passage_words()
         finally:
             archive.close()
-    return EvalResult(_metrics(results, latencies, words), results, questions)
+    metrics = _metrics(results, latencies, words)
+    if repeated:  # judged by users: how many of the answers they called wrong come back
+        metrics.update({"negatives": len(repeated),
+                        "negatives_repeated": sum(repeated) / len(repeated)})
+    return EvalResult(metrics, results, [q for q in questions if not q.negative])
+
+
+def repeats_a_wrong_answer(question: Question, hits: list[Hit]) -> bool:
+    """The first hit shows again what a user called wrong (the sentence, or the article)."""
+    if not hits:
+        return False
+    first = hits[0]
+    if question.wrong_article is not None and first.article_id == question.wrong_article:
+        return True
+    return first.sentence == question.wrong_sentence
 
 
 def _metrics(results: list[QuestionResult], latencies: list[float],

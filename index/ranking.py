@@ -42,6 +42,11 @@ class Ranking:
     answer_phrase_weight: float = 0.3
     answer_phrase_gap: int = 2
     answer_min_terms: int = 4
+    # An answer sentence holding this share of the question's weight is presented as the
+    # answer; below it, the hits are "the closest passages". On newsqa-dev at 0.6, 69 of
+    # 100 answers are presented and 45 % of those are right against 26 % of the rest
+    # (0.5: 40 % against 36 %; 0.7: 49 % of 51 against 29 %).
+    confident_coverage: float = 0.6
 
     def describe(self) -> str:
         """The settings that differ from the defaults, as "key=value,…" ("defaults")."""

@@ -64,6 +64,9 @@ class Answer:
 
     query: Query
     hits: list[Hit]
+    # The answer sentence (hits[0]'s) holds Ranking.confident_coverage of the question's
+    # weight: shown as the answer. Otherwise the hits are the closest passages.
+    confident: bool = False
 
     @property
     def question(self) -> str:
@@ -75,7 +78,8 @@ class Answer:
         return self.query.note()
 
     def to_json(self) -> dict[str, object]:
-        return {"question": self.question, "hits": [h.to_json() for h in self.hits]}
+        return {"question": self.question, "confident": self.confident,
+                "hits": [h.to_json() for h in self.hits]}
 
 
 class Searcher:
@@ -145,7 +149,10 @@ class Searcher:
         chosen, copies = self._top_distinct(query, scores, coverage, k, min_coverage)
         if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
             return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
-        return Answer(query, self._hits(query, chosen, copies, scores))
+        hits, answering_terms = self._hits(query, chosen, copies, scores)
+        said = sum(share for term, share in self._shares(query).items()
+                   if term in answering_terms)
+        return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """Passage scores, and each passage's share of the question's term weight.
@@ -180,16 +187,19 @@ class Searcher:
         """Each of `index`'s documents' share of the question's term weight (passages,
         or whole articles for briefings)."""
         coverage = np.zeros(index.size)
+        for term, share in self._shares(query).items():
+            coverage[index.documents_with(term)] += share
+        return coverage
+
+    def _shares(self, query: Query) -> dict[str, float]:
+        """Each known question term's share of the question's weight (IDF)."""
         unique = list(dict.fromkeys(query.corrections.get(t, t) for t in query.terms))
         weights = [self._bm25.term_weight(t) for t in unique]
         # A word the archive never saw weighs as much as its rarest words: asked about
         # something the archive does not mention, it has no relevant passage.
         unknown = self._bm25.term_weight_for_df(1)
         total = sum(unknown if w is None else w for w in weights)
-        for term, weight in zip(unique, weights, strict=True):
-            if weight is not None:
-                coverage[index.documents_with(term)] += weight / total
-        return coverage
+        return {t: w / total for t, w in zip(unique, weights, strict=True) if w is not None}
 
     def _filter(self, source: str | None, since: date | None,
                 until: date | None) -> np.ndarray | None:
@@ -253,9 +263,10 @@ class Searcher:
         return chosen, copies
 
     def _hits(self, query: Query, chosen: list[int], copies: dict[int, list[int]],
-              scores: np.ndarray) -> list[Hit]:
+              scores: np.ndarray) -> tuple[list[Hit], set[str]]:
         """Hits for the chosen passages, each with its best sentence; the hit whose
-        sentence best answers the question (see answer.py) comes first."""
+        sentence best answers the question (see answer.py) comes first. Also returns
+        the terms of that answer sentence."""
         snap = self.snapshot
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
         copy_ids = {p: [snap.article_ids[snap.passage_article[c]] for c in copies.get(p, [])]
@@ -265,6 +276,7 @@ class Searcher:
         ranking = self.ranking
         hits: list[Hit] = []
         answer_scores: list[float] = []
+        best_terms: list[set[str]] = []
         for p, article_id in zip(chosen, ids, strict=True):
             article = articles.get(article_id)
             if article is None:
@@ -279,6 +291,7 @@ class Searcher:
                 lambda t: self._bm25.term_weight(t) or 0.0, ranking)
             best = best_index(sentence_scores)
             _, s_start, s_end = spans[best]
+            best_terms.append(set(candidates[best].terms))
             rank = len(hits)
             if rank < ranking.answer_passages:
                 answer_scores.append(sentence_scores[best] * ranking.answer_rank_decay ** rank)
@@ -292,10 +305,11 @@ class Searcher:
                     articles[c].source for c in copy_ids[p]
                     if c in articles and articles[c].source != article.source)),
             ))
-        if answer_scores:
-            answering = best_index(answer_scores)
-            hits.insert(0, hits.pop(answering))
-        return hits
+        if not answer_scores:
+            return hits, set()
+        answering = best_index(answer_scores)
+        hits.insert(0, hits.pop(answering))
+        return hits, best_terms[answering]
 
 
 def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:

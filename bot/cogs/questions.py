@@ -16,21 +16,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from newsdesk.index import Answer, NoIndexError, parse_day
+from newsdesk.index import Answer, Article, NoIndexError, parse_day
 
+from ..answer_view import answer_view
 from ..cooldown import UserCooldown
 from ..embeds import (
     APOLOGY,
     EMPTY_ARCHIVE,
-    answer_pages,
+    answer_card,
     help_embed,
     no_match_text,
     search_embed,
     source_embed,
 )
 from ..settings import DiscordSettings
-from ..text import escape
-from ..views import PagerView
+from ..text import safe_cut
 
 if TYPE_CHECKING:
     from newsdesk.index import Archive
@@ -102,9 +102,8 @@ class Questions(commands.Cog):
         if not answer.hits:
             await message.reply(no_match_text(answer))
             return
-        view = PagerView(answer_pages(answer, self.settings.results_per_page),
-                         message.author.id)
-        view.message = await message.reply(embeds=view.first_page(), view=view)
+        embed, view = await self._answer_card(answer, message.author.id)
+        await message.reply(embed=embed, view=view)
 
     # Slash commands ---------------------------------------------------------------
 
@@ -127,10 +126,8 @@ class Questions(commands.Cog):
         if not answer.hits:
             await interaction.followup.send(no_match_text(answer))
             return
-        view = PagerView(answer_pages(answer, self.settings.results_per_page),
-                         interaction.user.id)
-        view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
-                                                       wait=True)
+        embed, view = await self._answer_card(answer, interaction.user.id)
+        await interaction.followup.send(embed=embed, view=view)
 
     @ask.autocomplete("source")
     async def source_names(self, interaction: discord.Interaction, current: str
@@ -156,10 +153,11 @@ class Questions(commands.Cog):
     @app_commands.command(name="source", description="Show one article's details and link.")
     @app_commands.describe(article="The article's id (start typing its title)")
     async def source(self, interaction: discord.Interaction, article: str) -> None:
-        found = await asyncio.to_thread(self.archive.article, article.strip())
+        found = await asyncio.to_thread(self._article_named, article)
         if found is None:
-            await _refuse(interaction, f"No article with id `{escape(article[:80])}`: start "
-                                       "typing a title and pick one from the list.")
+            await _refuse(interaction, f"No article has an id or title like "
+                                       f"“{safe_cut(article, 80)}”: start typing a title and "
+                                       "pick one from the list.")
             return
         await interaction.response.send_message(embed=source_embed(found))
 
@@ -176,6 +174,25 @@ class Questions(commands.Cog):
             embed=help_embed(sorted(self.settings.question_channels)), ephemeral=True)
 
     # Shared -----------------------------------------------------------------------
+
+    def _article_named(self, text: str) -> Article | None:
+        """The article `text` names: an id (or its start), else the best-matching title
+        (what people type when they do not pick from the list)."""
+        found = self.archive.article(text)
+        if found is not None:
+            return found
+        titles = self.archive.titles(text, 1)
+        if titles:
+            return self.archive.article(titles[0].article_id)
+        listing = self.archive.search(text, 1)
+        return self.archive.article(listing.hits[0].article_id) if listing.hits else None
+
+    async def _answer_card(self, answer: Answer, asker_id: int
+                           ) -> tuple[discord.Embed, discord.ui.View]:
+        """The answer's first page and its buttons, the answer kept so they persist."""
+        answer_id = await asyncio.to_thread(self.archive.record_answer, answer, str(asker_id))
+        per_page = self.settings.results_per_page
+        return answer_card(answer, 0, per_page), answer_view(answer, answer_id, 0, per_page)
 
     def _answer_k(self) -> int:
         return self.settings.results_per_page * PAGES

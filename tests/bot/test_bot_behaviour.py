@@ -9,7 +9,8 @@ import discord
 import pytest
 from discord.ext import commands
 
-from newsdesk.bot.embeds import MESSAGE_EMBEDS_MAX
+from newsdesk.bot import create_bot
+from newsdesk.bot.embeds import ANSWER_CARD_MAX
 
 from .conftest import ANSWERS_THE_TOLL, answer_of
 
@@ -35,24 +36,26 @@ async def test_a_mention_with_a_question_gets_a_sourced_answer_in_reply(world):
     reply = channel.last_message
     assert reply.author.id == env.bot.user.id
     assert reply.reference.message_id == asked.id
-    answer, first = reply.embeds[0], reply.embeds[1]
-    assert ANSWERS_THE_TOLL.search(answer.description)
-    assert answer.title == QUESTION
-    assert first.footer.text.startswith("Result 1 of")
-    assert "article d31e59b5c1ac77ec" in first.footer.text
-    assert first.description.count("**") == 2  # the answer sentence, in bold
-    assert sum(len(e) for e in reply.embeds) <= MESSAGE_EMBEDS_MAX
-    assert [c.label for c in reply.components[0].children] == ["Previous", "More", "Dismiss"]
+    [card] = reply.embeds  # one short card
+    assert ANSWERS_THE_TOLL.search(card.description)
+    assert card.title == QUESTION
+    assert card.description.startswith("**")  # the answer sentence, in bold
+    assert "· *seeds* · undated · `d31e59b5c1ac77ec`" in card.description
+    assert len(card) <= ANSWER_CARD_MAX
+    rows = [[c.label or c.emoji.name for c in row.children] for row in reply.components]
+    assert rows == [["Passages", "Previous", "More", "Dismiss"],
+                    ["👍", "👎", "Wrong article"]]
 
 
 async def test_console_and_bot_give_the_same_answer(world):
     env, _, channel, alice, _ = world
     await alice.send(channel, f"{env.bot.user.mention} {QUESTION}")
     hits = env.bot.archive.ask(QUESTION, k=9).hits
-    embeds = channel.last_message.embeds
-    assert [e.footer.text.rsplit(" ", 1)[-1] for e in embeds[1:]] == [
-        h.article_id for h in hits[:3]]
-    assert hits[0].sentence.replace("*", "") in embeds[0].description.replace("\\", "")
+    card = channel.last_message.embeds[0]
+    assert hits[0].sentence.replace("*", "") in card.description.replace("\\", "")
+    passages = (await alice.click(channel.last_message, label="Passages")).response.embeds
+    assert [e.footer.text.rsplit(" ", 1)[-1] for e in passages] == [
+        h.article_id for h in hits[:4]]
 
 
 async def test_plain_messages_are_questions_only_in_configured_channels(world):
@@ -88,9 +91,9 @@ async def test_slash_ask_defers_then_follows_up_with_the_answer(world):
 async def test_slash_ask_filters_by_source_and_rejects_a_bad_date(world):
     _, _, channel, alice, bob = world
     result = await alice.slash(channel, "ask", question="ferry storm island", source="Coast Times")
-    passages = answer_of(result).embeds[1:]
-    assert passages
-    assert all(e.description.startswith("*Coast Times* · 2024-05-") for e in passages)
+    card = answer_of(result).embeds[0]
+    assert "*Coast Times* · 2024-05-" in card.description
+    assert "Harbour Gazette" not in card.description
     bad = await bob.slash(channel, "ask", question="ferry", since="last week")
     assert bad.ephemeral
     assert "not a date" in bad.response.content
@@ -121,7 +124,10 @@ async def test_source_autocomplete_then_slash_source_shows_the_article(world):
     assert embed.url == "https://gazette.example/ferry/3"
     assert embed.footer.text == "article ferry-3"
     missing = await alice.slash(channel, "source", article="nope")
-    assert missing.ephemeral and "No article with id" in missing.response.content
+    assert missing.ephemeral and "No article has an id or title like" in (
+        missing.response.content)
+    typed = await alice.slash(channel, "source", article="ferry service report 3")
+    assert typed.response.embeds[0].footer.text == "article ferry-3"  # a title, typed
 
 
 async def test_help_is_ephemeral(world):
@@ -135,11 +141,15 @@ async def test_more_pages_through_results_and_only_the_asker_can_dismiss(world):
     env, _, channel, alice, bob = world
     await alice.send(channel, f"{env.bot.user.mention} When did the ferry service resume?")
     message = channel.last_message
-    assert message.embeds[1].footer.text.startswith("Result 1 of")
+    first = message.embeds[0]
+    assert first.footer.text.startswith("Page 1 of")
     await bob.click(message, label="More")
     page2 = channel.last_message
     assert page2.id == message.id
-    assert page2.embeds[0].footer.text.startswith("Result 4 of")
+    assert page2.embeds[0].footer.text.startswith("Page 2 of")
+    answer_line = first.description.split("\n")[0]
+    assert page2.embeds[0].description.startswith(answer_line)  # the answer stays
+    assert "\n5. " in page2.embeds[0].description
 
     refused = await bob.click(page2, label="Dismiss")
     assert refused.ephemeral and "Only the person who asked" in refused.response.content
@@ -199,7 +209,8 @@ async def test_quoted_news_text_cannot_ping_anyone(world, tmp_path):
                 "at the zebra council."}])])
     await alice.send(channel, f"{env.bot.user.mention} zebra crossing vote")
     reply = channel.last_message
-    text = reply.embeds[0].description + reply.embeds[1].description
+    passages = await alice.click(reply, label="Passages")
+    text = reply.embeds[0].description + passages.response.embeds[0].description
     assert "@everyone" not in text.replace("@\u200beveryone", "")
     assert reply.mention_everyone is False and reply.role_mentions == []
     request = next(r for r in reversed(env.http_requests)
@@ -229,3 +240,30 @@ async def test_a_time_the_question_names_is_said_under_the_answer(world):
     await alice.send(channel, f"{env.bot.user.mention} What did ISIS do last week?")
     footer = channel.last_message.embeds[0].footer.text
     assert footer.startswith("No article is from ") and "(“last week”)" in footer
+
+
+async def test_a_vote_is_stored_and_the_buttons_work_after_a_restart(world, config_path):
+    env, _, channel, alice, bob = world
+    await alice.send(channel, f"{env.bot.user.mention} {QUESTION}")
+    message = channel.last_message
+    thanks = await bob.click(message, custom_id=_button(message, "👍"))
+    assert thanks.ephemeral and thanks.response.content.startswith("👍 noted")
+    assert env.bot.archive.feedback_summary().verdicts["up"] == 1
+
+    await env.restart_bot(create_bot(config_path))  # a new process: no view in memory
+    down = await alice.click(message, custom_id=_button(message, "👎"))
+    assert down.ephemeral and down.response.content.startswith("👎 noted")
+    summary = env.bot.archive.feedback_summary()
+    assert summary.verdicts == {"up": 1, "down": 1, "wrong_article": 0}
+    assert summary.recent_down[0].answer.question == QUESTION
+    passages = await bob.click(message, label="Passages")
+    assert passages.response.embeds[0].footer.text.startswith("Result 1 of")
+    refused = await bob.click(message, label="Dismiss")
+    assert "Only the person who asked" in refused.response.content
+    await alice.click(message, label="Dismiss")
+    assert all(m.id != message.id for m in channel.history())
+
+
+def _button(message, emoji: str) -> str:
+    return next(c.custom_id for row in message.components for c in row.children
+                if c.emoji is not None and c.emoji.name == emoji)

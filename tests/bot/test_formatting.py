@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import discord
 import pytest
 
 from newsdesk.bot.embeds import (
+    ANSWER_CARD_MAX,
     DESCRIPTION_MAX,
     MESSAGE_EMBEDS_MAX,
     TITLE_MAX,
-    answer_page,
+    answer_card,
     no_match_text,
+    passage_embeds,
     search_embed,
     source_embed,
 )
@@ -29,8 +33,9 @@ def hit(n: int = 1, *, sentence: str = "The answer is 42.", before: str = "Conte
                sentence_end=start + len(sentence))
 
 
-def answer(question: str, hits: list[Hit], terms: tuple[str, ...] = ("answer",)) -> Answer:
-    return Answer(Query(question, list(terms), list(terms), {}), hits)
+def answer(question: str, hits: list[Hit], terms: tuple[str, ...] = ("answer",), *,
+           confident: bool = False) -> Answer:
+    return Answer(Query(question, list(terms), list(terms), {}), hits, confident)
 
 
 def test_cut_end_prefers_a_sentence_boundary_then_a_word():
@@ -72,34 +77,50 @@ def test_a_quote_escapes_markdown_in_the_news_text():
     assert "**The answer\\_is here.**" in text
 
 
-def test_answer_page_shows_the_answer_then_three_passages_with_attribution():
+def test_the_answer_is_one_short_card_with_a_linked_citation_and_other_sources():
     hits = [hit(n, url=f"https://news.example/{n}") for n in range(1, 8)]
-    first = answer_page(answer("What is the answer?", hits), 0, 3)
-    assert len(first) == 4
-    assert first[0].description.startswith("**The answer is 42.**")
-    assert "— A headline, *Wire* · 2024-05-01" in first[0].description
-    assert first[1].url == "https://news.example/1"
-    assert first[1].footer.text == "Result 1 of 7 · article id1"
-    second = answer_page(answer("What is the answer?", hits), 1, 3)
-    assert [e.footer.text for e in second] == [f"Result {n} of 7 · article id{n}"
-                                               for n in (4, 5, 6)]
+    hits[0] = dataclasses.replace(hits[0], also_in=("Post", "Gazette"))
+    card = answer_card(answer("What is the answer?", hits, confident=True), 0, 3)
+    assert card.description.startswith("**The answer is 42.**\n— [A headline]("
+                                       "https://news.example/1) · *Wire* · 2024-05-01 · `id1`")
+    assert "Also carried by Post, Gazette." in card.description
+    assert "**Other sources**" in card.description
+    assert [n for n in range(2, 8) if f"\n{n}. [A headline]" in card.description] == [2, 3, 4]
+    assert len(card) <= ANSWER_CARD_MAX
+    assert card.footer.text.startswith("Page 1 of 2")
+    second = answer_card(answer("What is the answer?", hits, confident=True), 1, 3)
+    assert second.description.startswith("**The answer is 42.**")  # the answer stays
+    assert [n for n in range(2, 8) if f"\n{n}. [A headline]" in second.description] == [5, 6, 7]
+
+
+def test_below_the_confidence_bar_it_says_closest_passages_not_answer():
+    card = answer_card(answer("What is the answer?", [hit(1), hit(2)]), 0, 3)
+    assert card.description.startswith("No sentence answers this clearly. The closest "
+                                       "passage says:\n> The answer is 42.")
+    assert "**Other close passages**" in card.description and "**A headline**" in card.description
 
 
 def test_huge_text_stays_within_every_discord_limit():
     long_sentence = "Word " * 3000 + "end."
     hits = [hit(n, sentence=long_sentence, before="Pre " * 2000, after="Post " * 2000,
                 title="T" * 1000) for n in range(1, 4)]
-    embeds = answer_page(answer("Q" * 1000 + "?", hits), 0, 3)
+    card = answer_card(answer("Q" * 1000 + "?", hits, confident=True), 0, 3)
+    assert len(card) <= ANSWER_CARD_MAX and len(card.title) <= TITLE_MAX
+    assert card.description.count("**") % 2 == 0
+    embeds = passage_embeds(answer("Q?", hits), 0, 3)
     assert sum(len(e) for e in embeds) <= MESSAGE_EMBEDS_MAX
     for embed in embeds:
-        assert len(embed.title or "") <= TITLE_MAX
         assert len(embed.description or "") <= DESCRIPTION_MAX
         assert (embed.description or "").count("**") % 2 == 0
 
 
-def test_undated_articles_say_so():
-    embed = answer_page(answer("Q?", [hit(published=None)]), 0, 3)[1]
-    assert embed.description.startswith("*Wire* · undated")
+def test_the_passages_behind_a_page_carry_their_attribution_and_say_undated():
+    hits = [hit(1, url="https://news.example/1"), hit(2, published=None), hit(5)]
+    embeds = passage_embeds(answer("Q?", hits), 0, 3)
+    assert [e.footer.text for e in embeds] == [f"Result {n} of 3 · article id{m}"
+                                               for n, m in ((1, 1), (2, 2), (3, 5))]
+    assert embeds[0].url == "https://news.example/1"
+    assert embeds[1].description.startswith("*Wire* · undated")
 
 
 def test_no_match_text_names_the_search_words_and_suggests_search():
@@ -142,9 +163,9 @@ def test_links_are_only_to_web_urls_and_cannot_break_out_of_their_markdown():
 
 
 def test_a_question_echoed_in_an_embed_is_escaped():
-    page = answer_page(answer("**bold** @everyone [x](https://evil.example)?", [hit()]), 0, 3)
-    assert page[0].title.startswith("\\*\\*bold\\*\\*")
-    assert "@everyone" not in page[0].title
+    card = answer_card(answer("**bold** @everyone [x](https://evil.example)?", [hit()]), 0, 3)
+    assert card.title.startswith("\\*\\*bold\\*\\*")
+    assert "@everyone" not in card.title
 
 
 def test_safe_cut_keeps_long_text_within_its_limit_instead_of_dropping_it():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 
 import discord
@@ -75,13 +76,14 @@ async def test_a_mention_is_answered_with_an_embed_reply_that_pings_no_one(conne
     sent = (await fake.wait_for(is_post(MESSAGES))).json
     assert sent["allowed_mentions"] == {"parse": []}
     assert sent["message_reference"]["message_id"] == int(asked["id"])
-    answer, first = sent["embeds"][0], sent["embeds"][1]
-    assert answer["title"] == QUESTION
-    assert ANSWERS_THE_TOLL.search(answer["description"])
-    assert first["footer"]["text"].startswith("Result 1 of")
-    assert sum(len(discord.Embed.from_dict(e)) for e in sent["embeds"]) <= 6000
-    labels = [c["label"] for row in sent["components"] for c in row["components"]]
-    assert labels == ["Previous", "More", "Dismiss"]
+    [card] = sent["embeds"]
+    assert card["title"] == QUESTION
+    assert ANSWERS_THE_TOLL.search(card["description"])
+    assert len(discord.Embed.from_dict(card)) <= 1000
+    buttons = [c for row in sent["components"] for c in row["components"]]
+    assert [c.get("label") or c["emoji"]["name"] for c in buttons] == [
+        "Passages", "Previous", "More", "Dismiss", "👍", "👎", "Wrong article"]
+    assert all(re.fullmatch(r"nd:[a-z_]+:[0-9]+:0", c["custom_id"]) for c in buttons)
 
 
 async def test_a_slash_command_is_deferred_then_answered_by_follow_up(connected, fake):
