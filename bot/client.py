@@ -68,7 +68,10 @@ class NewsdeskBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.archive = await asyncio.to_thread(Archive, self.config.index)
-        note = await asyncio.to_thread(self.archive.ensure_searchable)
+        try:
+            note = await asyncio.to_thread(self.archive.ensure_searchable)
+        except NoIndexError as empty:  # questions say so until articles are added
+            note = str(empty)
         if note:
             log.info("%s", note)
         stats = await asyncio.to_thread(self.archive.stats)

@@ -129,8 +129,10 @@ def no_match_text(answer: Answer) -> str:
         return (f"“{safe_cut(question, 300)}” has only common words: name who, what or "
                 "where you are asking about.")
     words = ", ".join(escape(t) for t in searched[:12])
+    advice = (f"{safe_cut(answer.filters_note, 900)}." if answer.filters_note
+              else "Try `/search` with other words.")
     return cut_end(f"Nothing in the archive answers “{safe_cut(question, 300)}” "
-                   f"(searched for: {words}). Try `/search` with other words.", CONTENT_MAX)
+                   f"(searched for: {words}). {advice}", CONTENT_MAX)
 
 
 def search_embed(answer: Answer) -> discord.Embed:

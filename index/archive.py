@@ -16,7 +16,7 @@ import fcntl
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
@@ -36,10 +36,11 @@ from .params import IndexParams
 from .progress import Progress, Silent
 from .ranking import Ranking
 from .readers import read_bytes
-from .records import Article, RawRecord, Rejection
+from .records import Article, Hit, RawRecord, Rejection
 from .search import LOOSE_COVERAGE, Answer, Searcher
 from .snapshot import clear_snapshots, current_snapshot_folder, load_snapshot
 from .store import Store
+from .wording import plural, window_label
 
 
 class NoIndexError(Exception):
@@ -60,6 +61,18 @@ class ArchiveStats:
     params: IndexParams  # what the index is built with (window, stride, k1, b)
     index_bytes: int
     feeds: list[FeedPoll]  # each polled feed's latest poll
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "data_dir": str(self.data_dir), "articles": self.articles,
+            "sources": [{"name": name, "articles": count} for name, count in self.sources],
+            "first_date": self.first_date, "last_date": self.last_date,
+            "undated": self.undated, "indexed_passages": self.indexed_passages,
+            "index_built_at": self.index_built_at, "index_stale": self.index_stale,
+            "index_params": self.params.to_json(), "index_bytes": self.index_bytes,
+            "feeds": [{"url": f.url, "polled_at": f.polled_at.isoformat(),
+                       "outcome": f.outcome, "ok": f.ok} for f in self.feeds],
+        }
 
 
 @dataclass(frozen=True)
@@ -184,13 +197,18 @@ class Archive:
             return build_index(self._store, self._index_root, self._analyzer,
                                self.settings.params, progress or Silent())
 
-    def ensure_searchable(self, progress: Progress | None = None) -> str | None:
-        """Make sure there is an index to search: an empty archive gets the bundled seed
-        articles, an index behind the store or built with other settings is rebuilt.
-        Returns what was done, or None."""
+    def ensure_searchable(self, progress: Progress | None = None, *,
+                          seed: bool = False) -> str | None:
+        """Make sure there is an index to search: an index behind the store or built with
+        other settings is rebuilt, and with `seed` (the quick start's default archive
+        only) a new, empty archive gets the bundled seed articles. Returns what was done,
+        or None."""
         if self._store.count() == 0:
             if self._store.revision():
                 raise NoIndexError("the archive is empty (every article was removed); add "
+                                   "articles with 'newsdesk add PATH'")
+            if not seed:
+                raise NoIndexError(f"the archive in {self.settings.data_dir} is empty; add "
                                    "articles with 'newsdesk add PATH'")
             seeds = bundled_seeds()
             if not seeds.is_dir():
@@ -260,17 +278,44 @@ class Archive:
             since: date | None = None, until: date | None = None,
             today: date | None = None) -> Answer:
         """The best `k` passages that answer `question`, the answering one first; see
-        `Searcher.ask`."""
-        return self._search().ask(question, k, source=source, since=since, until=until,
-                                  today=today)
+        `Searcher.ask`. When filters leave nothing, the answer says which and what the
+        archive holds (`Answer.filters_note`)."""
+        answer = self._search().ask(question, k, source=source, since=since, until=until,
+                                    today=today)
+        return self._explain_filters(answer, source, since, until)
 
     def search(self, query: str, k: int = 10, *, source: str | None = None,
                since: date | None = None, until: date | None = None,
                today: date | None = None) -> Answer:
         """Like `ask`, but a looser listing: any passage with a real share of the query's
         words is listed."""
-        return self._search().ask(query, k, source=source, since=since, until=until,
-                                  min_coverage=LOOSE_COVERAGE, today=today)
+        answer = self._search().ask(query, k * 3, source=source, since=since, until=until,
+                                    min_coverage=LOOSE_COVERAGE, today=today)
+        listing = replace(answer, hits=_first_per_article(answer.hits)[:k])
+        return self._explain_filters(listing, source, since, until)
+
+    def _explain_filters(self, answer: Answer, source: str | None, since: date | None,
+                         until: date | None) -> Answer:
+        if answer.hits or (source is None and since is None and until is None):
+            return answer
+        parts = []
+        if source is not None:
+            outlets = self._store.sources()
+            if not any(name.casefold() == source.strip().casefold() for name, _ in outlets):
+                listed = ", ".join(f"{name} ({count})" for name, count in outlets[:8])
+                more = f" and {len(outlets) - 8} more" if len(outlets) > 8 else ""
+                parts.append(f"no article is from “{source}”; the outlets are {listed}{more}")
+        if since is not None or until is not None:
+            first, last, undated = self._store.date_range()
+            dates = f"articles are dated {first} to {last}" if first else "no article is dated"
+            left_out = (f"; {plural(undated, 'undated article')} "
+                        f"{'is' if undated == 1 else 'are'} left out by a date filter"
+                        if undated else "")
+            parts.append(f"the window is {window_label(since, until)}: {dates}{left_out}")
+        if not parts:
+            parts.append("nothing matches within the filters; try without them")
+        note = "; ".join(parts)
+        return replace(answer, filters_note=note[:1].upper() + note[1:])
 
     def brief(self, topic: str, *, since: date | None = None, until: date | None = None,
               added_after: datetime | None = None, limit: int = 8) -> Briefing:
@@ -381,3 +426,14 @@ class Archive:
                 self._searcher = (Searcher(snapshot, self._store, self._analyzer, self.ranking)
                                   if snapshot else None)
             return self._searcher
+
+
+def _first_per_article(hits: list[Hit]) -> list[Hit]:
+    """The best hit of each article, in order: a listing shows one row per article."""
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        if hit.article_id not in seen:
+            seen.add(hit.article_id)
+            kept.append(hit)
+    return kept

@@ -62,7 +62,10 @@ def _day(text: str) -> date:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
@@ -139,7 +142,8 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
                                                      "(YYYY-MM-DD, or an age: 7d, 2w)")
     feedback.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    command("stats", "Show what the archive holds.")
+    stats = command("stats", "Show what the archive holds.")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
     command("rebuild", "Rebuild the search index from the article store.")
 
     ev = command("eval", "Measure retrieval quality on a NewsQA-style question set.")
@@ -173,10 +177,17 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
 
 
 def _open(args: argparse.Namespace) -> Archive:
-    return Archive(load_config(args.config).index)
+    """The archive the command works on. A data folder named by a config file must exist
+    (a typo would otherwise start an empty archive); only `add` creates one."""
+    config = load_config(args.config)
+    folder = config.index.data_dir
+    if args.config is not None and not folder.is_dir():
+        raise ConfigError(f"{args.config}: the data folder {folder} does not exist (check "
+                          "index.data_dir; 'newsdesk add' creates it)")
+    return Archive(config.index)
 
 
-def _ready(archive: Archive, err: Console) -> None:
+def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
     """Make sure there is something to search, saying what that took. An index that is
     behind is searched as it is (a reader never waits for a writer), with a note."""
     if archive.is_ready():
@@ -187,13 +198,18 @@ def _ready(archive: Archive, err: Console) -> None:
                        style="dim"), soft_wrap=True)
         return
     with show.RichProgress(err) as progress:
-        note = archive.ensure_searchable(progress)
+        # The seeds go only into the quick start's default archive, never a configured one.
+        note = archive.ensure_searchable(progress, seed=args.config is None)
     if note:
         err.print(Text(f"newsdesk: {note}.", style="dim"), soft_wrap=True)
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     config = load_config(args.config)
+    folder = config.index.data_dir
+    if not folder.is_dir():
+        err.print(Text(f"newsdesk: creating the data folder {show.clean(str(folder))}",
+                       style="dim"), soft_wrap=True)
     archive = Archive(config.index)
     try:
         with show.RichProgress(err) as progress:
@@ -208,11 +224,15 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        _ready(archive, err)
+        _ready(archive, err, args)
         # Lazily, so a script feeding questions one by one gets each answer at once.
-        questions = ((line.strip() for line in sys.stdin if line.strip())
-                     if args.question == "-" else [args.question])
+        questions = ((line.strip() for line in sys.stdin) if args.question == "-"
+                     else [args.question])
         for question in questions:
+            if not question:  # one output line per input line, blank ones included
+                if args.json:
+                    print(json.dumps({"question": "", "hits": []}), flush=True)
+                continue
             answer = archive.ask(question, args.k, source=args.source, since=args.since,
                                  until=args.until)
             if args.json:
@@ -227,7 +247,7 @@ def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        _ready(archive, err)
+        _ready(archive, err, args)
         answer = archive.search(args.query, args.k, source=args.source, since=args.since,
                                 until=args.until)
         if args.json:
@@ -242,7 +262,7 @@ def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        _ready(archive, err)
+        _ready(archive, err, args)
         briefing = archive.brief(args.topic, since=args.since, until=args.until, limit=args.k)
         if args.json:
             print(json.dumps(briefing.to_json(), ensure_ascii=False))
@@ -332,7 +352,11 @@ def cmd_feedback(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        show.render_stats(out, archive.stats())
+        stats = archive.stats()
+        if args.json:
+            print(json.dumps(stats.to_json(), ensure_ascii=False))
+        else:
+            show.render_stats(out, stats)
         return 0
     finally:
         archive.close()

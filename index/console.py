@@ -156,7 +156,11 @@ def render_no_match(console: Console, answer: Answer) -> None:
                                 f" “{question}”."))
     console.print(Text(clean(f"Searched for: {searched}" + (
         f" (not in any article: {', '.join(unknown)})" if unknown else "")), style="dim"))
-    console.print(Text("Try other words, or 'newsdesk search' for a looser list.", style="dim"))
+    if answer.filters_note:
+        console.print(Text(clean(answer.filters_note) + ".", style="yellow"))
+    else:
+        console.print(Text("Try other words, or 'newsdesk search' for a looser list.",
+                           style="dim"))
 
 
 def render_search(console: Console, answer: Answer) -> None:
@@ -174,6 +178,7 @@ def render_search(console: Console, answer: Answer) -> None:
         cell = title_text(hit.title, hit.url)
         cell.append(f"\n{clean(hit.sentence)}", style="default")
         cell.append(f"\nid {hit.article_id}", style="dim")
+        cell.overflow = "fold"  # a long id wraps whole, never cut with an ellipsis
         table.add_row(str(number), cell, Text(clean(hit.source)), day_label(hit.published),
                       f"{hit.score:.2f}")
     console.print(table)

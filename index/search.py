@@ -67,6 +67,8 @@ class Answer:
     # The answer sentence (hits[0]'s) holds Ranking.confident_coverage of the question's
     # weight: shown as the answer. Otherwise the hits are the closest passages.
     confident: bool = False
+    # When filters left nothing: which, and what the archive holds ("" otherwise).
+    filters_note: str = ""
 
     @property
     def question(self) -> str:
@@ -78,8 +80,11 @@ class Answer:
         return self.query.note()
 
     def to_json(self) -> dict[str, object]:
-        return {"question": self.question, "confident": self.confident,
-                "hits": [h.to_json() for h in self.hits]}
+        data: dict[str, object] = {"question": self.question, "confident": self.confident,
+                                   "hits": [h.to_json() for h in self.hits]}
+        if self.filters_note:
+            data["filters_note"] = self.filters_note
+        return data
 
 
 class Searcher:

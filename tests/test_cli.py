@@ -10,7 +10,7 @@ import pytest
 
 from newsdesk.index.cli import main
 
-from .conftest import REPO, article, write_jsonl
+from .conftest import REPO, SEEDS, article, write_jsonl
 
 QUESTION = "How many SDF fighters did ISIS kill?"
 
@@ -54,8 +54,8 @@ def test_ask_json_dash_answers_one_question_per_line_in_order(capsys, monkeypatc
     code, out, _ = run(capsys, "ask", "--json", "-k", "1", "-")
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0
-    assert [line["question"] for line in lines] == [QUESTION, "Who is Jan Egeland?"]
-    assert all(len(line["hits"]) == 1 for line in lines)
+    assert [line["question"] for line in lines] == [QUESTION, "", "Who is Jan Egeland?"]
+    assert [len(line["hits"]) for line in lines] == [1, 0, 1]  # a line out per line in
 
 
 def test_ask_without_a_match_says_so_and_what_was_searched(capsys):
@@ -97,6 +97,7 @@ def test_filters_reach_the_search(capsys):
 def test_config_file_sets_the_data_dir_and_bad_config_is_one_line(capsys, tmp_path: Path):
     config = tmp_path / "config.toml"
     config.write_text('[index]\ndata_dir = "mydata"\n', "utf-8")
+    assert run(capsys, "add", "--config", str(config), str(SEEDS))[0] == 0
     code, _, _ = run(capsys, "ask", "--config", str(config), QUESTION)
     assert code == 0 and (tmp_path / "mydata" / "newsdesk.sqlite3").is_file()
 
@@ -113,8 +114,9 @@ def test_config_file_sets_the_data_dir_and_bad_config_is_one_line(capsys, tmp_pa
 def test_the_example_config_is_valid(capsys, tmp_path: Path):
     config = tmp_path / "config.toml"  # a copy: its relative data_dir lands in tmp_path
     config.write_text((REPO / "config.example.toml").read_text("utf-8"), "utf-8")
-    code, _, _ = run(capsys, "stats", "--config", str(config))
+    code, _, _ = run(capsys, "add", "--config", str(config), str(SEEDS))
     assert code == 0 and (tmp_path / "data" / "newsdesk.sqlite3").is_file()
+    assert run(capsys, "stats", "--config", str(config))[0] == 0
 
 
 def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
@@ -146,7 +148,7 @@ def test_brief_prints_the_seed_briefing_with_both_tolls(capsys):
 def test_ask_answers_from_a_stale_index_without_waiting_for_the_writer(capsys, tmp_path: Path):
     config = tmp_path / "config.toml"
     config.write_text('[index]\ndata_dir = "data"\npassage_window = 5\n', "utf-8")
-    assert run(capsys, "ask", "--config", str(config), QUESTION)[0] == 0  # seeds indexed
+    assert run(capsys, "add", "--config", str(config), str(SEEDS))[0] == 0
     config.write_text('[index]\ndata_dir = "data"\npassage_window = 4\n', "utf-8")
     with open(tmp_path / "data" / "write.lock", "a") as lock:  # a writer holds the archive
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -201,3 +203,35 @@ def test_an_archive_emptied_by_remove_is_not_refilled_with_the_seeds(capsys, tmp
     assert run(capsys, "remove", "art-1", "--yes")[0] == 0
     code, _, err = run(capsys, "ask", QUESTION)
     assert code == 2 and "the archive is empty (every article was removed)" in err
+
+
+def test_filters_that_exclude_everything_say_which_and_what_exists(capsys):
+    code, out, _ = run(capsys, "ask", "--since", "7d", QUESTION)
+    assert code == 0
+    assert "1 undated article is left out by a date filter" in " ".join(out.split())
+    code, out, _ = run(capsys, "ask", "--json", "--source", "Reuters", QUESTION)
+    payload = json.loads(out)
+    assert payload["hits"] == []
+    assert payload["filters_note"] == "No article is from “Reuters”; the outlets are seeds (1)"
+
+
+def test_a_configured_data_folder_must_exist_and_gets_no_seeds(capsys, tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[index]\ndata_dir = "archive"\n', "utf-8")
+    code, _, err = run(capsys, "ask", "--config", str(config), QUESTION)
+    assert code == 2
+    assert f"the data folder {tmp_path / 'archive'} does not exist" in err
+    assert not (tmp_path / "archive").exists()
+    code, _, err = run(capsys, "add", "--config", str(config), str(
+        write_jsonl(tmp_path / "a.jsonl", [article(1)])))
+    assert code == 0 and "creating the data folder" in err
+    code, out, _ = run(capsys, "stats", "--config", str(config), "--json")
+    stats = json.loads(out)
+    assert stats["articles"] == 1 and stats["sources"] == [{"name": "Test Wire", "articles": 1}]
+    assert stats["index_params"]["window"] == 5  # the team's archive got no seed article
+
+
+def test_a_bad_count_is_a_plain_word_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["ask", "-k", "abc", QUESTION])
+    assert "argument -k: must be a whole number, not 'abc'" in capsys.readouterr().err

@@ -94,6 +94,8 @@ async def test_slash_ask_filters_by_source_and_rejects_a_bad_date(world):
     card = answer_of(result).embeds[0]
     assert "*Coast Times* · 2024-05-" in card.description
     assert "Harbour Gazette" not in card.description
+    nothing = await bob.slash(channel, "ask", question=QUESTION, source="Reuters")
+    assert "No article is from “Reuters”; the outlets are " in answer_of(nothing).content
     bad = await bob.slash(channel, "ask", question="ferry", since="last week")
     assert bad.ephemeral
     assert "not a date" in bad.response.content
