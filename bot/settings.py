@@ -68,11 +68,12 @@ class DiscordSettings:
     token_file: Path | None = None
     results_per_page: int = 3
     guild_ids: tuple[int, ...] = field(default=())  # sync slash commands to these guilds
+    answer_in_threads: bool = False  # answer a mention in a thread started on it
     briefings: tuple[ScheduledBriefing, ...] = field(default=())
 
 
 _KNOWN = ("question_channels", "cooldown_seconds", "admin_roles", "token_file",
-          "results_per_page", "guild_ids")
+          "results_per_page", "guild_ids", "answer_in_threads")
 
 
 def discord_settings(config: Config) -> DiscordSettings:
@@ -100,6 +101,9 @@ def discord_settings(config: Config) -> DiscordSettings:
     per_page = table.get("results_per_page", 3)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 3:
         raise ConfigError(f"{where}: discord.results_per_page must be 1, 2 or 3")
+    threads = table.get("answer_in_threads", False)
+    if not isinstance(threads, bool):
+        raise ConfigError(f"{where}: discord.answer_in_threads must be true or false")
     token_file = table.get("token_file")
     if token_file is not None and (not isinstance(token_file, str) or not token_file.strip()):
         raise ConfigError(f"{where}: discord.token_file must be a path")
@@ -111,6 +115,7 @@ def discord_settings(config: Config) -> DiscordSettings:
         token_file=(base / Path(token_file).expanduser()) if token_file else None,
         results_per_page=per_page,
         guild_ids=tuple(ids("guild_ids")),  # type: ignore[arg-type]
+        answer_in_threads=threads,
         briefings=tuple(_briefing(where, n, table)
                         for n, table in enumerate(config.tables.get("briefings", []), start=1)),
     )

@@ -30,7 +30,7 @@ from ..embeds import (
     source_embed,
 )
 from ..settings import DiscordSettings
-from ..text import safe_cut
+from ..text import cut_end, safe_cut
 
 if TYPE_CHECKING:
     from newsdesk.index import Archive
@@ -103,7 +103,11 @@ class Questions(commands.Cog):
             await message.reply(no_match_text(answer))
             return
         embed, view = await self._answer_card(answer, message.author.id)
-        await message.reply(embed=embed, view=view)
+        if self.settings.answer_in_threads and isinstance(message.channel, discord.TextChannel):
+            thread = await message.create_thread(name=cut_end(answer.question, 90) or "Answer")
+            await thread.send(embed=embed, view=view)
+        else:
+            await message.reply(embed=embed, view=view)
 
     # Slash commands ---------------------------------------------------------------
 

@@ -269,3 +269,13 @@ async def test_a_vote_is_stored_and_the_buttons_work_after_a_restart(world, conf
 def _button(message, emoji: str) -> str:
     return next(c.custom_id for row in message.components for c in row.children
                 if c.emoji is not None and c.emoji.name == emoji)
+
+
+async def test_answers_can_go_into_a_thread_on_the_question(world):
+    env, _, channel, alice, _ = world
+    env.bot.settings = dataclasses.replace(env.bot.settings, answer_in_threads=True)
+    asked = await alice.send(channel, f"{env.bot.user.mention} {QUESTION}")
+    thread = next(t for t in channel.threads if t.id == asked.id)
+    [card] = thread.last_message.embeds
+    assert ANSWERS_THE_TOLL.search(card.description)
+    assert thread.name == QUESTION
