@@ -131,6 +131,8 @@ def no_match_text(answer: Answer) -> str:
     words = ", ".join(escape(t) for t in searched[:12])
     advice = (f"{safe_cut(answer.filters_note, 900)}." if answer.filters_note
               else "Try `/search` with other words.")
+    if answer.note:
+        advice += f" ({safe_cut(answer.note, 300)})"
     return cut_end(f"Nothing in the archive answers “{safe_cut(question, 300)}” "
                    f"(searched for: {words}). {advice}", CONTENT_MAX)
 

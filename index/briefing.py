@@ -91,7 +91,8 @@ class Briefing:
         """"3 articles from 2 outlets, published 2018-11-20 to 2018-11-24; 1 undated"."""
         dates = (f"published {self.first_date} to {self.last_date}" if self.first_date
                  else "none dated")
-        undated = f"; {len(self.undated)} undated" if self.undated else ""
+        undated_articles = sum(1 + len(i.copies) for i in self.undated)
+        undated = f"; {undated_articles} undated" if undated_articles else ""
         return (f"{plural(self.articles, 'article')} from "
                 f"{plural(len(self.outlets), 'outlet')}, {dates}{undated}")
 

@@ -145,6 +145,8 @@ def render_answer(console: Console, answer: Answer) -> None:
 def render_no_match(console: Console, answer: Answer) -> None:
     query = answer.query
     question = clean(answer.question)
+    if answer.note:
+        console.print(Text(clean(answer.note), style="dim"))
     if not query.terms:
         console.print(Text.assemble(("Nothing to search for", "bold"), f" in “{question}”: it "
                                     "has only common words. Name who, what or where you are "
@@ -220,7 +222,7 @@ def render_ingest(console: Console, report: IngestReport) -> None:
     console.print(Text.assemble((str(report.added), "bold"), " added, ",
                                 (str(report.duplicates), "bold"), " already stored, ",
                                 (str(len(report.rejected)), "bold"),
-                                f" rejected ({plural(report.files, 'file')} read)"))
+                                f" rejected ({plural(report.files, 'file')} or pages read)"))
 
 
 def render_briefing(console: Console, briefing: Briefing) -> None:

@@ -36,7 +36,7 @@ class IngestReport:
 
 
 def is_url(source: str | Path) -> bool:
-    return isinstance(source, str) and source.startswith(("http://", "https://"))
+    return isinstance(source, str) and source[:8].lower().startswith(("http://", "https://"))
 
 
 def fetch_pages(urls: Sequence[str], fetcher: Fetcher,

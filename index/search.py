@@ -82,6 +82,8 @@ class Answer:
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {"question": self.question, "confident": self.confident,
                                    "hits": [h.to_json() for h in self.hits]}
+        if self.note:
+            data["note"] = self.note
         if self.filters_note:
             data["filters_note"] = self.filters_note
         return data

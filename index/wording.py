@@ -7,8 +7,12 @@ from datetime import date
 
 
 def plural(count: int, noun: str) -> str:
-    """"1 article", "3 articles"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """"1 article", "3 articles", "2 copies"."""
+    if count == 1:
+        return f"{count} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{count} {noun[:-1]}ies"
+    return f"{count} {noun}s"
 
 
 def day_label(published: str | None) -> str:

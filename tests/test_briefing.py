@@ -109,3 +109,11 @@ def test_figures_that_agree_are_no_dispute():
     assert disagreements(claims) == []
     differing = claims + claims_in("Activists said 60 fighters were killed.", other)
     assert [d.summary for d in disagreements(differing)] == ["fighters killed: 40 against 60"]
+
+
+def test_plurals_and_day_labels_read_as_english():
+    from newsdesk.index import day_label, plural
+
+    assert [plural(1, "copy"), plural(2, "copy"), plural(2, "day"), plural(0, "article")] == [
+        "1 copy", "2 copies", "2 days", "0 articles"]
+    assert (day_label("2024-05-02T09:00:00Z"), day_label(None)) == ("2024-05-02", "undated")

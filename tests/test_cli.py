@@ -70,7 +70,7 @@ def test_add_reports_added_duplicates_and_rejections(capsys, tmp_path: Path):
     (tmp_path / "broken.json").write_text("{", "utf-8")
     code, out, _ = run(capsys, "add", str(tmp_path))
     assert code == 0
-    assert "1 added, 1 already stored, 1 rejected (2 files read)" in out
+    assert "1 added, 1 already stored, 1 rejected (2 files or pages read)" in out
     assert f"rejected {tmp_path / 'broken.json'}: invalid JSON" in out
 
 
