@@ -212,6 +212,11 @@ def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
     embeds += [story_embed(item, undated=not item.published)
                for item in (*briefing.items, *briefing.undated)]
     embeds += [dispute_embed(d) for d in briefing.disputes]
+    if briefing.series:
+        embeds.append(discord.Embed(
+            colour=NOTICE_COLOUR, title="Figures updated over time",
+            description=cut_end("\n".join(f"• {safe_cut(s.summary, 300)}"
+                                          for s in briefing.series), DESCRIPTION_MAX)))
     pages: list[list[discord.Embed]] = [[]]
     for embed in embeds:
         page = pages[-1]
@@ -224,10 +229,11 @@ def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
 def briefing_header(briefing: Briefing) -> discord.Embed:
     embed = discord.Embed(colour=ANSWER_COLOUR,
                           title=safe_cut(f"Briefing: {briefing.topic}", TITLE_MAX))
+    window = f"Window: {briefing.window}."
     if briefing.empty:
-        embed.description = "Nothing in the archive on this topic in that window."
+        embed.description = f"Nothing in the archive on this topic. {window}"
         return embed
-    embed.description = f"{briefing.summary}."
+    embed.description = f"{briefing.summary}. {window}"
     if briefing.disputes:
         embed.description += " Sources differ on some figures: see the end."
     return embed

@@ -14,7 +14,7 @@ from .feedback import VERDICTS, FeedbackSummary, ShownAnswer
 from .feedlog import FeedPoll
 from .feeds import FeedReport
 from .fetch import Fetcher
-from .figures import Claim, Dispute
+from .figures import Claim, Dispute, Series
 from .indexer import EmptyStoreError
 from .ingest import IngestReport, is_url
 from .markers import Marker
@@ -60,6 +60,7 @@ __all__ = [
     "Ranking",
     "Rejection",
     "Selection",
+    "Series",
     "ShownAnswer",
     "Silent",
     "TitleMatch",

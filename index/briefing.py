@@ -11,21 +11,19 @@ the sentence and outlet it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import numpy as np
 
 from .answer import Candidate, best_index, score_sentences
 from .duplicates import same_story, shingles
-from .figures import Dispute, claims_in, disagreements
+from .figures import Dispute, Series, claims_in, figure_changes
 from .records import Article
 from .search import Query, Searcher
 from .snapshot import UNDATED
 from .wording import day_label, plural, window_label
 
-# An article must mention this share of the topic's term weight to be in a briefing.
-MIN_TOPIC_COVERAGE = 0.5
 SENTENCES_PER_ITEM = 2
 
 
@@ -60,6 +58,8 @@ class Briefing:
     undated: tuple[BriefingItem, ...]
     disputes: tuple[Dispute, ...]
     searched: tuple[str, ...] = field(default=())
+    undated_left_out: int = 0  # undated articles on the topic that a date window left out
+    series: tuple[Series, ...] = ()  # figures an outlet updated over time
 
     @property
     def empty(self) -> bool:
@@ -83,8 +83,10 @@ class Briefing:
 
     @property
     def window(self) -> str:
-        """"2018-11-01 to today", or "all dates"."""
-        return window_label(self.since, self.until)
+        """"2018-11-01 to today (2 undated articles left out)", or "all dates"."""
+        left_out = (f" ({plural(self.undated_left_out, 'undated article')} left out)"
+                    if self.undated_left_out else "")
+        return window_label(self.since, self.until) + left_out
 
     @property
     def summary(self) -> str:
@@ -102,6 +104,7 @@ class Briefing:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "articles": self.articles, "outlets": self.outlets,
+            "undated_left_out": self.undated_left_out,
             "first_date": self.first_date, "last_date": self.last_date,
             "items": [i.to_json() for i in self.items],
             "undated": [i.to_json() for i in self.undated],
@@ -110,14 +113,24 @@ class Briefing:
                                        "article_id": c.article.id, "source": c.article.source,
                                        "published": c.article.published} for c in d.claims]}
                          for d in self.disputes],
+            "series": [{"counts": s.counts, "event": s.event, "outlet": s.outlet,
+                        "figures": [{"value": c.value, "day": c.day, "sentence": c.sentence,
+                                     "article_id": c.article.id} for c in s.claims]}
+                       for s in self.series],
         }
 
 
 def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
                    until: date | None = None, added_after: datetime | None = None,
                    limit: int = 8) -> Briefing:
-    """The briefing on `topic` for articles published in [since, until] (undated ones
-    listed apart) and, for scheduled runs, added to the archive after `added_after`."""
+    """The briefing on `topic` for articles published in [since, until] and, for
+    scheduled runs, added to the archive after `added_after`.
+
+    An article is on the topic when it has every informative word of it (each of the
+    topic's search terms): "Harbor Bridge" is not matched by "harbor" alone. Undated
+    articles follow the rule of `ask` and `search`: a date window leaves them out (and
+    the briefing says how many); without one they are listed apart, never as new.
+    """
     query = searcher.parse(topic)
     empty = Briefing(topic, since, until, (), (), (), tuple(query.terms))
     if not query.known_terms:
@@ -126,11 +139,14 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
     whole = snapshot.articles
     scores = whole.scores(query.known_terms)
     # Not "scores > 0": on a small archive Okapi's IDF goes negative for common terms.
-    relevant = searcher.coverage(query, whole) >= MIN_TOPIC_COVERAGE - 1e-9
+    # Every term of the topic (a word no article has makes the share short of 1).
+    relevant = searcher.coverage(query, whole) >= 1 - 1e-9
     undated = relevant & (np.asarray(snapshot.article_day) == UNDATED)
     window = searcher.articles_allowed(None, since, until)
-    dated = relevant & ~undated if window is None else relevant & window
-    ids = [snapshot.article_ids[a] for a in _best(scores, dated | undated, limit * 4)]
+    chosen = relevant if window is None else relevant & window
+    left_out = 0 if window is None else int(undated.sum())
+    empty = replace(empty, undated_left_out=left_out)
+    ids = [snapshot.article_ids[a] for a in _best(scores, chosen, limit * 4)]
     store = searcher.store
     if added_after is not None:
         fresh = store.added_after(ids, added_after)
@@ -145,10 +161,10 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
     items = [_item(story, sentences[story[0].id], query, searcher) for story in stories]
     dated_items = sorted((i for i in items if i.published), key=lambda i: i.published or "",
                          reverse=True)
+    disputes, series = _figures([a for story in stories for a in story], sentences)
     return Briefing(topic, since, until, tuple(dated_items),
-                    tuple(i for i in items if not i.published),
-                    tuple(_disputes([a for story in stories for a in story], sentences)),
-                    tuple(query.terms))
+                    tuple(i for i in items if not i.published), tuple(disputes),
+                    tuple(query.terms), left_out, tuple(series))
 
 
 def _best(scores: np.ndarray, allowed: np.ndarray, n: int) -> list[int]:
@@ -191,6 +207,7 @@ def _item(story: list[Article], sentences: list[str], query: Query,
                         tuple(a.id for a in story[1:]))
 
 
-def _disputes(articles: list[Article], sentences: dict[str, list[str]]) -> list[Dispute]:
-    return disagreements([claim for a in articles for sentence in sentences[a.id]
-                          for claim in claims_in(sentence, a)])
+def _figures(articles: list[Article], sentences: dict[str, list[str]]
+             ) -> tuple[list[Dispute], list[Series]]:
+    return figure_changes([claim for a in articles for sentence in sentences.get(a.id, [])
+                           for claim in claims_in(sentence, a)])

@@ -229,7 +229,7 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
     topic = clean(briefing.topic)
     if briefing.empty:
         console.print(Text.assemble(("Nothing in the archive on", "bold"),
-                                    f" “{topic}” ({briefing.window})."))
+                                    f" “{topic}” (window: {briefing.window})."))
         if briefing.searched:
             console.print(Text(clean(f"Searched for: {', '.join(briefing.searched)}"),
                                style="dim"))
@@ -254,6 +254,8 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
                                                if item.copies else "")
             console.print(Padding(Text(meta + (f" · {clean(item.url)}" if item.url else ""),
                                        style="dim"), (0, 0, 1, 4)))
+    for change in briefing.series:
+        console.print(Text(f"Updated: {clean(change.summary)}", style="bold"))
     for dispute in briefing.disputes:
         console.print(Text(f"Sources differ on {clean(dispute.summary)}", style="bold yellow"))
         for claim in dispute.claims:

@@ -70,7 +70,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class Dispute:
-    """Claims about the same count that give different numbers."""
+    """Claims about the same count that give different numbers, read from different
+    sentences (two numbers of one sentence are never a dispute)."""
 
     counts: str
     event: str
@@ -84,6 +85,24 @@ class Dispute:
     def summary(self) -> str:
         """"fighters killed: 40 against 60"."""
         return f"{self.counts} {self.event}: " + " against ".join(map(str, self.values))
+
+
+@dataclass(frozen=True)
+class Series:
+    """One outlet's figure for a count, changing over its reports: an update, not a
+    dispute."""
+
+    counts: str
+    event: str
+    outlet: str
+    claims: tuple[Claim, ...]  # oldest first; each value differs from the one before
+
+    @property
+    def summary(self) -> str:
+        """"fighters killed: 40 → 60, AP, 2024-05-04 → 2024-05-05"."""
+        values = " → ".join(str(c.value) for c in self.claims)
+        days = " → ".join(c.day for c in self.claims)
+        return f"{self.counts} {self.event}: {values}, {self.outlet}, {days}"
 
 
 def _number(token: str) -> int | None:
@@ -141,13 +160,52 @@ def _event_around(lower: list[str], number_at: int, unit_at: int) -> str | None:
 
 
 def disagreements(claims: list[Claim]) -> list[Dispute]:
-    """Groups of claims about the same count that give different numbers."""
+    """Where the figures for the same count disagree; see `figure_changes`."""
+    return figure_changes(claims)[0]
+
+
+def figure_changes(claims: list[Claim]) -> tuple[list[Dispute], list[Series]]:
+    """Disputes and updates among claims about the same count in the same event.
+
+    Each outlet's figure is the one of its latest report (publication day); an earlier
+    report of the same outlet with another number is an update, shown as a series. The
+    latest figures dispute each other when they differ and come from different
+    sentences.
+    """
     groups: dict[tuple[str, str], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.counts, claim.event), []).append(claim)
-    out = []
+    disputes, series = [], []
     for (counts, event), group in groups.items():
-        if len({c.value for c in group}) > 1:
-            unique = list({(c.value, c.sentence): c for c in group}.values())
-            out.append(Dispute(counts, event, tuple(sorted(unique, key=lambda c: c.value))))
-    return out
+        current: list[Claim] = []
+        for outlet, reports in _by_outlet(group).items():
+            latest = reports[-1].day
+            current += [c for c in reports if c.day == latest]
+            changes = _changes(reports)
+            if len(changes) > 1:
+                series.append(Series(counts, event, outlet, tuple(changes)))
+        if any(a.value != b.value and a.sentence != b.sentence
+               for a in current for b in current):
+            unique = list({(c.value, c.sentence): c for c in current}.values())
+            disputes.append(Dispute(counts, event, tuple(sorted(unique, key=lambda c: c.value))))
+    return disputes, series
+
+
+def _by_outlet(claims: list[Claim]) -> dict[str, list[Claim]]:
+    """Each outlet's claims, oldest report first (undated ones first, in order)."""
+    outlets: dict[str, list[Claim]] = {}
+    for claim in claims:
+        outlets.setdefault(claim.article.source, []).append(claim)
+    return {outlet: sorted(found, key=lambda c: c.article.published or "")
+            for outlet, found in outlets.items()}
+
+
+def _changes(reports: list[Claim]) -> list[Claim]:
+    """The first claim of each report day whose value differs from the day before's."""
+    changes: list[Claim] = []
+    for claim in reports:
+        if not claim.article.published:
+            continue  # an undated report has no place in a series
+        if not changes or (claim.value != changes[-1].value and claim.day != changes[-1].day):
+            changes.append(claim)
+    return changes

@@ -53,8 +53,9 @@ def test_syndicated_copies_are_one_item_that_names_every_outlet(archive: Archive
     wire = next(i for i in briefing.items if i.article_id.startswith("wire"))
     assert set(wire.outlets) == {"Daily Planet", "Evening Star"}
     assert len(wire.copies) == 1
-    assert briefing.articles == 5  # four dated in the window (two are copies), one undated
-    assert len(briefing.outlets) == 5
+    assert briefing.articles == 4  # four dated in the window, two of them copies
+    assert briefing.undated_left_out == 1  # a window leaves undated articles out, and says so
+    assert len(briefing.outlets) == 4
 
 
 def test_undated_articles_are_listed_apart_never_as_new(archive: Archive, tmp_path: Path):
@@ -117,3 +118,60 @@ def test_plurals_and_day_labels_read_as_english():
     assert [plural(1, "copy"), plural(2, "copy"), plural(2, "day"), plural(0, "article")] == [
         "1 copy", "2 copies", "2 days", "0 articles"]
     assert (day_label("2024-05-02T09:00:00Z"), day_label(None)) == ("2024-05-02", "undated")
+
+
+def _records(tmp_path: Path, name: str, records: list[dict]) -> list[Path]:
+    return [write_jsonl(tmp_path / f"{name}.jsonl", records)]
+
+
+def test_a_story_must_cover_the_whole_topic_not_one_word_of_it(archive: Archive, tmp_path: Path):
+    archive.add(_records(tmp_path, "harbor", [
+        {"id": "bridge", "title": "Harbor Bridge closes", "source": "Wire",
+         "published": "2025-03-20", "text": "The Harbor Bridge closed for repairs on Monday."},
+        {"id": "seals", "title": "Seals return", "source": "Bay News", "published": "2025-03-21",
+         "text": "Seals returned to the harbor in Sausalito this week."},
+        {"id": "terminal", "title": "New terminal", "source": "Pacific Post",
+         "published": "2025-03-22", "text": "A terminal opened at the harbor of Pago Pago."},
+        {"id": "span", "title": "Bridge inspected", "source": "Wire", "published": "2025-03-23",
+         "text": "Engineers inspected the river bridge near the old mill."},
+    ]))
+    assert [i.article_id for i in archive.brief("Harbor Bridge").items] == ["bridge"]
+
+
+def test_a_date_window_leaves_undated_stories_out_and_says_so(archive: Archive, tmp_path: Path):
+    archive.add(_records(tmp_path, "ferry", [
+        {"id": "new", "title": "Ferry back", "source": "Wire", "published": "2025-03-20",
+         "text": "The island ferry ran again on Thursday after the storm."},
+        {"id": "old", "title": "Ferry history", "source": "Blog",
+         "text": "The island ferry first ran a century ago, locals recall."},
+    ]))
+    briefing = archive.brief("ferry", since=date(2025, 3, 16), until=date(2025, 3, 31))
+    assert [i.article_id for i in briefing.items] == ["new"] and briefing.undated == ()
+    assert briefing.window == "2025-03-16 to 2025-03-31 (1 undated article left out)"
+
+
+def test_two_numbers_of_one_sentence_are_no_dispute(archive: Archive, tmp_path: Path):
+    archive.add(_records(tmp_path, "somalia", [
+        {"id": "s1", "title": "Somalia attack", "source": "Wire", "published": "2025-03-20",
+         "text": "Ten Kenyans and three Israelis -- including two children -- were killed in "
+                 "the attack in Somalia. Police in Somalia said the attack began at dawn."},
+    ]))
+    sentence = archive.brief("Somalia attack").items[0]
+    claims = claims_in(sentence.sentences[0], archive.article("s1"))
+    assert sorted(c.value for c in claims) == [2, 3]  # both read, from one sentence
+    assert archive.brief("Somalia attack").disputes == ()
+
+
+def test_a_later_figure_from_the_same_outlet_is_an_update_not_a_dispute(
+        archive: Archive, tmp_path: Path):
+    archive.add(_records(tmp_path, "toll", [
+        {"id": "sat", "title": "Clashes near Sousa", "source": "AP", "published": "2025-03-22",
+         "text": "Clashes near Sousa killed 40 fighters on Saturday, officials said."},
+        {"id": "sun", "title": "Sousa toll rises", "source": "AP", "published": "2025-03-23",
+         "text": "The clashes near Sousa have killed 60 fighters, officials said on Sunday."},
+    ]))
+    briefing = archive.brief("clashes near Sousa")
+    assert briefing.disputes == ()
+    [update] = briefing.series
+    assert update.summary == "fighters killed: 40 → 60, AP, 2025-03-22 → 2025-03-23"
+    assert [c.article.id for c in update.claims] == ["sat", "sun"]

@@ -139,10 +139,12 @@ def test_brief_prints_the_seed_briefing_with_both_tolls(capsys):
     assert "Briefing: fighting in Deir el-Zour" in out
     assert "1 article from 1 outlet" in out and "Undated" in out
     assert "Sources differ on fighters killed: 40 against 60" in out
-    code, out, _ = run(capsys, "brief", "--json", "--since", "2018-11-01", "Deir el-Zour")
+    code, out, _ = run(capsys, "brief", "--json", "Deir el-Zour")
     payload = json.loads(out)
     assert payload["items"] == [] and len(payload["undated"]) == 1
     assert {f["value"] for f in payload["disputes"][0]["figures"]} == {40, 60}
+    code, out, _ = run(capsys, "brief", "--since", "2018-11-01", "Deir el-Zour")
+    assert "window: 2018-11-01 to today (1 undated article left out)" in " ".join(out.split())
 
 
 def test_ask_answers_from_a_stale_index_without_waiting_for_the_writer(capsys, tmp_path: Path):

@@ -76,12 +76,13 @@ class Briefings(commands.Cog):
             await channel.send(embeds=page)
 
     @app_commands.command(name="briefing", description="What the archive says on a topic.")
-    @app_commands.describe(topic="What to brief on", days="How many days back (default 7)")
+    @app_commands.describe(topic="What to brief on",
+                           days="How many days back (default 7; 0: all dates, undated too)")
     async def briefing(self, interaction: discord.Interaction,
                        topic: app_commands.Range[str, 1, 200],
-                       days: app_commands.Range[int, 1, 3650] = 7) -> None:
+                       days: app_commands.Range[int, 0, 3650] = 7) -> None:
         await interaction.response.defer(thinking=True)
-        since = date.today() - timedelta(days=days)
+        since = date.today() - timedelta(days=days) if days else None
         assert self.bot.archive is not None
         result = await asyncio.to_thread(self.bot.archive.brief, topic, since=since)
         log.info("briefing %s: %d stories", interaction.id, len(result.items) + len(result.undated))

@@ -29,8 +29,12 @@ async def test_slash_briefing_posts_a_digest_with_its_sources(newsroom):
 async def test_slash_briefing_shows_both_figures_when_sources_disagree(newsroom):
     _, channel, alice = newsroom
     result = await alice.slash(channel, "briefing", topic="fighting in Deir el-Zour", days=30)
+    assert "Window: " in answer_of(result).embeds[0].description
+    assert "(1 undated article left out)" in answer_of(result).embeds[0].description
+    result = await alice.slash(channel, "briefing", topic="fighting in Deir el-Zour", days=0)
     embeds = answer_of(result).embeds
-    assert "1 undated" in embeds[0].description
+    assert "1 undated" in embeds[0].description and "Window: all dates." in (
+        embeds[0].description)
     dispute = embeds[-1]
     assert dispute.title == "Sources differ on fighters killed: 40 against 60"
     assert {f.name.split(" ")[0] for f in dispute.fields} == {"40", "60"}
