@@ -19,7 +19,9 @@ from newsdesk.index import (
     Dispute,
     Hit,
     ShownAnswer,
+    Timeline,
     day_label,
+    plural,
 )
 
 from .text import code, cut_end, escape, link, quote, safe_cut, web_url
@@ -193,7 +195,10 @@ def help_embed(question_channels: Sequence[int]) -> discord.Embed:
                     value="One article's details and link; start typing its title.")
     embed.add_field(name="/briefing topic [days]", inline=False,
                     value="What the archive says on a topic lately, newest first, with the "
-                          "figures sources disagree on.")
+                          "figures sources disagree on (days 0: all dates).")
+    embed.add_field(name="/timeline topic [days]", inline=False,
+                    value="A topic's dated stories in order, day by day, and the figures "
+                          "that changed.")
     embed.add_field(name="Buttons under an answer", inline=False,
                     value="**Passages**: the text behind it. **Previous** / **More**: further "
                           "sources. **Dismiss** (the asker): removes it. **👍** / **👎** / "
@@ -224,6 +229,40 @@ def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
             pages.append([])
         pages[-1].append(embed)
     return pages
+
+
+TIMELINE_PAGE_MAX = 3500
+
+
+def timeline_pages(timeline: Timeline) -> list[list[discord.Embed]]:
+    """A timeline as pages of one embed each: days oldest first, each story with its
+    linked title, outlets and key sentence; the updated figures on the last page."""
+    left_out = (f" · {plural(timeline.undated_left_out, 'undated article')} not placed"
+                if timeline.undated_left_out else "")
+    blocks = []
+    for day in timeline.days:
+        lines = [f"**{day.date}**"]
+        for story in day.stories:
+            lines.append(f"• {link(safe_cut(story.title, 150), story.url)} — "
+                         f"*{safe_cut(', '.join(story.outlets), 150)}*")
+            if story.key_sentence:
+                lines.append(f"> {safe_cut(story.key_sentence, 300)}")
+        blocks.append("\n".join(lines))
+    if timeline.series:
+        blocks.append("**Figures updated over time**\n" + "\n".join(
+            f"• {safe_cut(s.summary, 300)}" for s in timeline.series))
+    if not blocks:
+        blocks.append("No dated story on this topic.")
+    pages: list[str] = [""]
+    for block in blocks:
+        block = cut_end(block, TIMELINE_PAGE_MAX)
+        if pages[-1] and len(pages[-1]) + len(block) + 2 > TIMELINE_PAGE_MAX:
+            pages.append("")
+        pages[-1] += ("\n\n" if pages[-1] else "") + block
+    title = safe_cut(f"Timeline: {timeline.topic}", TITLE_MAX)
+    return [[discord.Embed(colour=ANSWER_COLOUR, title=title, description=text)
+             .set_footer(text=f"Window: {timeline.window}{left_out} · page {n} of {len(pages)}")]
+            for n, text in enumerate(pages, start=1)]
 
 
 def briefing_header(briefing: Briefing) -> discord.Embed:

@@ -24,6 +24,7 @@ from .ranking import Ranking
 from .readers import MAX_ARTICLE_BYTES
 from .records import Article, Hit, Rejection
 from .search import Answer, Query
+from .timeline import Timeline, TimelineDay
 from .wording import day_label, plural, window_label
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "Series",
     "ShownAnswer",
     "Silent",
+    "Timeline",
+    "TimelineDay",
     "TitleMatch",
     "bundled_seeds",
     "compare",

@@ -40,6 +40,7 @@ from .records import Article, Hit, RawRecord, Rejection
 from .search import LOOSE_COVERAGE, Answer, Searcher
 from .snapshot import clear_snapshots, current_snapshot_folder, load_snapshot
 from .store import Store
+from .timeline import Timeline, timeline_of
 from .wording import plural, window_label
 
 
@@ -322,6 +323,11 @@ class Archive:
         """What the archive says on `topic`; see `briefing.build_briefing`."""
         return build_briefing(self._search(), topic, since=since, until=until,
                               added_after=added_after, limit=limit)
+
+    def timeline(self, topic: str, *, since: date | None = None, until: date | None = None,
+                 limit: int = 30) -> Timeline:
+        """The dated stories on `topic`, oldest first, grouped by day (timeline.py)."""
+        return timeline_of(self.brief(topic, since=since, until=until, limit=limit))
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or with a unique id prefix (ids are long to type)."""

@@ -37,6 +37,7 @@ class BriefingItem:
     sentences: tuple[str, ...]  # quoted, in article order
     outlets: tuple[str, ...]  # every outlet that carried the story, this one first
     copies: tuple[str, ...]  # ids of the other articles that carry the same story
+    key_sentence: str = ""  # the one that says most about the topic
 
     @property
     def day(self) -> str:
@@ -204,7 +205,8 @@ def _item(story: list[Article], sentences: list[str], query: Query,
     outlets = tuple(dict.fromkeys(a.source for a in story))
     return BriefingItem(lead.id, lead.title, lead.source, lead.url, lead.published,
                         tuple(sentences[i] for i in sorted(chosen)), outlets,
-                        tuple(a.id for a in story[1:]))
+                        tuple(a.id for a in story[1:]),
+                        sentences[chosen[0]] if chosen else "")
 
 
 def _figures(articles: list[Article], sentences: dict[str, list[str]]

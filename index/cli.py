@@ -119,6 +119,16 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
                                                              "(default 8)")
     brief.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    timeline = command("timeline", "A topic's dated stories in order, grouped by day, with "
+                                   "the figures that changed.")
+    timeline.add_argument("topic")
+    timeline.add_argument("--since", type=_day, help="only articles published on or after "
+                                                     "(YYYY-MM-DD, or an age: 7d, 2w, 3m, 1y)")
+    timeline.add_argument("--until", type=_day, help="only articles published on or before")
+    timeline.add_argument("-k", type=_positive, default=30, help="at most this many stories "
+                                                                 "(default 30)")
+    timeline.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     feeds = command("feeds", "Poll RSS and Atom feeds: those in the config, or the ones named.")
     feeds.add_argument("action", choices=["poll"], help="poll: fetch each feed once")
     feeds.add_argument("feeds", nargs="*", metavar="FEED",
@@ -273,6 +283,21 @@ def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
         archive.close()
 
 
+def cmd_timeline(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        _ready(archive, err, args)
+        timeline = archive.timeline(args.topic, since=args.since, until=args.until,
+                                    limit=args.k)
+        if args.json:
+            print(json.dumps(timeline.to_json(), ensure_ascii=False))
+        else:
+            show.render_timeline(out, timeline)
+        return 0
+    finally:
+        archive.close()
+
+
 def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
     config = load_config(args.config)
     sources = [FeedSource(f if is_url(f) else str(Path(f).resolve())) for f in args.feeds]
@@ -406,6 +431,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
+    "timeline": cmd_timeline,
     "feeds": cmd_feeds, "feedback": cmd_feedback, "remove": cmd_remove, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }

@@ -29,6 +29,7 @@ from . import (
     FeedPoll,
     Hit,
     IngestReport,
+    Timeline,
     day_label,
     plural,
 )
@@ -264,6 +265,28 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
                                                 (f"— {clean(claim.article.source)}, {claim.day}",
                                                  "dim")),
                                   (0, 0, 0, 4)))
+
+
+def render_timeline(console: Console, timeline: Timeline) -> None:
+    """Days oldest first; under each, its stories with their outlets and key sentence."""
+    left_out = (f"; {plural(timeline.undated_left_out, 'undated article')} not placed"
+                if timeline.undated_left_out else "")
+    header = Text(f"window: {timeline.window}{left_out}", style="dim")
+    console.print(Panel(header, title=Text(f"Timeline: {clean(timeline.topic)}"),
+                        title_align="left", border_style="cyan"))
+    if not timeline.days:
+        console.print(Text("No dated story on this topic.", style="bold"))
+    for day in timeline.days:
+        console.print(Text(day.date, style="bold green"))
+        for story in day.stories:
+            line = Text("  • ")
+            line.append_text(title_text(story.title, story.url))
+            line.append(f" — {clean(', '.join(story.outlets))}", style="cyan")
+            console.print(line)
+            if story.key_sentence:
+                console.print(Padding(Text(f"“{clean(story.key_sentence)}”"), (0, 0, 0, 4)))
+    for change in timeline.series:
+        console.print(Text(f"Updated: {clean(change.summary)}", style="bold"))
 
 
 def render_stats(console: Console, stats: ArchiveStats) -> None:

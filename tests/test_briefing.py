@@ -175,3 +175,17 @@ def test_a_later_figure_from_the_same_outlet_is_an_update_not_a_dispute(
     [update] = briefing.series
     assert update.summary == "fighters killed: 40 → 60, AP, 2025-03-22 → 2025-03-23"
     assert [c.article.id for c in update.claims] == ["sat", "sun"]
+
+
+def test_a_timeline_lists_dated_stories_by_day_oldest_first(archive: Archive, tmp_path: Path):
+    flood_archive(archive, tmp_path)
+    timeline = archive.timeline("Harbor district flood")
+    assert [d.date for d in timeline.days] == ["2023-01-10", "2024-03-04", "2024-03-06",
+                                              "2024-03-07"]
+    [wire] = timeline.days[1].stories
+    assert set(wire.outlets) == {"Daily Planet", "Evening Star"} and wire.key_sentence
+    assert timeline.undated_left_out == 1  # "Flood memories" has no date to place it by
+    payload = timeline.to_json()
+    assert payload["days"][2]["stories"][0]["article_id"] == "toll-1"
+    assert set(payload["days"][1]["stories"][0]) == {"article_id", "title", "sources",
+                                                     "sentence"}

@@ -237,3 +237,16 @@ def test_a_bad_count_is_a_plain_word_error(capsys):
     with pytest.raises(SystemExit):
         main(["ask", "-k", "abc", QUESTION])
     assert "argument -k: must be a whole number, not 'abc'" in capsys.readouterr().err
+
+
+def test_timeline_prints_days_in_order_and_json(capsys, tmp_path: Path):
+    records = [article(n, published=f"2024-02-{n:02d}", title=f"Bridge work day {n}",
+                       text=f"Crews worked on the river bridge on day {n}. Traffic waited.")
+               for n in (3, 1, 2)]
+    run(capsys, "add", str(write_jsonl(tmp_path / "b.jsonl", records)))
+    code, out, _ = run(capsys, "timeline", "river bridge crews")
+    assert code == 0 and "Timeline: river bridge crews" in out
+    assert out.index("2024-02-01") < out.index("2024-02-02") < out.index("2024-02-03")
+    code, out, _ = run(capsys, "timeline", "--json", "river bridge crews")
+    assert [d["date"] for d in json.loads(out)["days"]] == ["2024-02-01", "2024-02-02",
+                                                           "2024-02-03"]

@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 
 from newsdesk.index import Briefing
 
-from ..embeds import briefing_pages
+from ..embeds import briefing_pages, timeline_pages
 from ..schedule import BriefingRunner
 from ..settings import ScheduledBriefing
 from ..text import safe_cut
@@ -74,6 +74,21 @@ class Briefings(commands.Cog):
             return
         for page in briefing_pages(briefing):
             await channel.send(embeds=page)
+
+    @app_commands.command(name="timeline",
+                          description="A topic's dated stories in order, grouped by day.")
+    @app_commands.describe(topic="What the timeline is about",
+                           days="How many days back (default: all dates)")
+    async def timeline(self, interaction: discord.Interaction,
+                       topic: app_commands.Range[str, 1, 200],
+                       days: app_commands.Range[int, 0, 3650] = 0) -> None:
+        await interaction.response.defer(thinking=True)
+        since = date.today() - timedelta(days=days) if days else None
+        assert self.bot.archive is not None
+        result = await asyncio.to_thread(self.bot.archive.timeline, topic, since=since)
+        view = PagerView(timeline_pages(result), interaction.user.id)
+        view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
+                                                       wait=True)
 
     @app_commands.command(name="briefing", description="What the archive says on a topic.")
     @app_commands.describe(topic="What to brief on",

@@ -60,3 +60,13 @@ async def test_a_scheduled_briefing_posts_new_articles_once_then_says_none(newsr
     archive.set_marker(ferries.key, Marker(long_ago, datetime.now(UTC)))  # slot missed, no news
     await cog.run_scheduled(ferries)
     assert channel.last_message.content.startswith("No new articles on “ferry storm” since ")
+
+
+async def test_slash_timeline_lists_the_days_of_a_topic(newsroom):
+    _, channel, alice = newsroom
+    result = await alice.slash(channel, "timeline", topic="ferry storm")
+    [page] = answer_of(result).embeds
+    assert page.title == "Timeline: ferry storm"
+    days = [line[2:12] for line in page.description.split("\n") if line.startswith("**20")]
+    assert days and days == sorted(days)
+    assert page.footer.text.startswith("Window: all dates")
