@@ -75,6 +75,20 @@ _TRAILING_SUFFIX = re.compile(r"\s*\bE-?mail to a friend\.?$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[_\-—=*~•· ]{3,}$")
 _HEADLINE_MAX_CHARS = 150
 _SENTENCE_END = re.compile(r"[.!?:;\"”’')\]]$")
+# Words a hard-wrapped line can stop on but no sentence or headline ends with; not
+# prepositions or "said", which end headlines ("Something to talk about", "What the
+# president said").
+_OPEN_ENDS = frozenset("a an the and or nor but than whose".split())
+# Teaser links: "Watch the rescue »", "See more photos >>" ("Â»" is "»" read as Latin-1).
+_TEASER_MAX_WORDS = 25
+_LINK_MARK = re.compile(r"(?:»|>>|\u203a)\s*$")
+# The verbs teasers open with; not "share", "get" …, which open headlines ("Share
+# prices fall"), nor "follow-up".
+_TEASER_VERB = re.compile(
+    r"(?:watch|see|read|click|follow|learn|find out|hear|listen|view|explore|check out|"
+    r"sign up|subscribe|download)\b(?!-)", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|tv|co\.uk|gov)\b",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,29 +113,64 @@ def one_line(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+def continues(line: str, next_line: str) -> bool:
+    """Whether `next_line` carries on the sentence `line` leaves open: a hard wrap.
+
+    It does when `line` ends no sentence and `next_line` starts in lower case, or when
+    `line` ends on a comma or a word no sentence or headline ends on ("the", "and"),
+    whatever case follows ("… the plan for the" / "New York City …").
+    """
+    if not line or not next_line or _SENTENCE_END.search(line):
+        return False
+    if next_line[0].islower() or line.endswith(","):
+        return True
+    last = line.rsplit(None, 1)[-1].lower()
+    return last in _OPEN_ENDS
+
+
+def teaser(line: str) -> bool:
+    """Whether `line` (one paragraph) is a link to other content, not story text:
+    "Watch the rescue »", "See map of suspected crash zone »", "Read more:",
+    "CLICK HERE to try two free issues", "See full article at EW.com.".
+
+    Judged by shape: a short line that ends in a link mark ("»", ">>", a single angle
+    quote), or one that opens with a teaser's verb and ends on a colon, on no sentence
+    mark at all, or names a web address. A story sentence that opens "See" or "Watch"
+    ends with a full stop and stays: "Watch the skies, the minister told farmers."
+    """
+    if len(line.split()) > _TEASER_MAX_WORDS:
+        return False
+    if _LINK_MARK.search(line):
+        return "«" not in line  # a «guillemet» quotation, not a link
+    if not _TEASER_VERB.match(line):
+        return False
+    return (line.endswith(":") or not _SENTENCE_END.search(line)
+            or bool(_WEB_ADDRESS.search(line)))
+
+
 def paragraphs(text: str) -> list[str]:
     """Split into paragraphs: one per line, except hard-wrapped lines are joined back.
 
-    Lines of in-body clutter ("Advertisement") are dropped here, before joining, so
-    they cannot glue onto the text around them.
+    Lines of in-body clutter ("Advertisement") and link lines ("Watch the rescue »")
+    are dropped before joining, so they cannot glue onto the text around them; teasers
+    known by their verb ("See more photos") once joined, so that a wrapped sentence
+    is judged whole.
     """
     out: list[str] = []
     joinable = False
     for raw in text.split("\n"):
         line = " ".join(raw.split())
-        if _ANYWHERE_CLUTTER.match(line):
+        if _ANYWHERE_CLUTTER.match(line) or (_LINK_MARK.search(line) and teaser(line)):
             continue
         if not line:
             joinable = False
             continue
-        # A line that does not end a sentence, followed by one starting in lower case,
-        # is a hard wrap inside one paragraph.
-        if joinable and out and line[0].islower():
+        if joinable and out and continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
-        joinable = not _SENTENCE_END.search(out[-1])
-    return out
+        joinable = True
+    return [p for p in out if not teaser(p)]
 
 
 def clean_article_text(text: str) -> CleanText:

@@ -73,3 +73,45 @@ def test_hard_wrapped_lines_are_joined_and_clutter_cannot_glue_on():
 
 def test_share_links_glued_to_the_last_paragraph_are_removed():
     assert clean_article_text("He left. E-mail to a friend").text == "He left."
+
+
+def test_teaser_and_link_lines_are_removed():
+    text = ("The storm reached the coast on Monday.\n\n"
+            "Watch residents board up their homes »\n\n"
+            "See map of the storm's path »\n\n"
+            "Follow the storm's path Â»\n\n"
+            "Thousands of people left the city.\n\n"
+            "Read more:\n\n"
+            "CLICK HERE to try two free issues\n\n"
+            "See more photos of the damage at example.com.\n\n"
+            "Officials said the worst was over.")
+    assert clean_article_text(text).text == (
+        "The storm reached the coast on Monday.\n\n"
+        "Thousands of people left the city.\n\n"
+        "Officials said the worst was over.")
+
+
+def test_story_sentences_that_open_with_see_or_watch_are_kept():
+    kept = ["See you in court, the mayor told the developer.",
+            "Watch the skies, the minister told farmers on Tuesday.",
+            "Watchdog groups said the vote was fair.",
+            "See the full list of winners below.",
+            "Follow-up tests were clear."]
+    assert paragraphs("\n\n".join(kept)) == kept
+
+
+def test_a_wrapped_sentence_that_opens_like_a_teaser_is_judged_whole():
+    text = "See the full list of\nwinners, which the jury published on Friday."
+    assert paragraphs(text) == [
+        "See the full list of winners, which the jury published on Friday."]
+
+
+def test_a_hard_wrap_before_a_capital_is_joined_after_a_comma_or_an_article():
+    text = ("The minister said the plan, which covers the\nNew York area, would go ahead,\n"
+            "Reuters reported.\nA headline with no full stop\nThe story begins here.")
+    assert paragraphs(text) == [
+        "The minister said the plan, which covers the New York area, would go ahead, "
+        "Reuters reported.",
+        "A headline with no full stop",
+        "The story begins here.",
+    ]

@@ -55,3 +55,32 @@ def test_passages_keep_character_offsets_into_the_article():
 def test_window_and_stride_must_be_positive():
     with pytest.raises(ValueError):
         window_starts(4, 0, 1)
+
+
+def test_a_quotation_ending_in_an_exclamation_does_not_end_the_sentence():
+    text = ("The crowd broke into chants of “Marta!” as she walked on stage. "
+            "\"Go home!\" the protesters shouted. Was it the \"Got Milk?\" ad? It was.")
+    assert sentences(text) == [
+        "The crowd broke into chants of “Marta!” as she walked on stage.",
+        "\"Go home!\" the protesters shouted.",
+        "Was it the \"Got Milk?\" ad?",
+        "It was.",
+    ]
+
+
+def test_a_sentence_before_a_lowercase_brand_still_ends():
+    assert sentences("Sales rose. iPhone sales fell.") == ["Sales rose.", "iPhone sales fell."]
+
+
+def test_a_single_line_break_inside_a_sentence_does_not_split_it():
+    text = "The minister said the plan\nwould go ahead. It was\napproved on Monday."
+    assert sentences(text) == ["The minister said the plan\nwould go ahead.",
+                               "It was\napproved on Monday."]
+    text = "The plan for the\nNew York area went ahead."
+    assert sentences(text) == [text]
+
+
+def test_a_single_line_break_after_a_heading_or_a_full_stop_still_splits():
+    text = "A heading without a full stop\nThe story begins here.\nIt goes on."
+    assert sentences(text) == [
+        "A heading without a full stop", "The story begins here.", "It goes on."]
