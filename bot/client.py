@@ -17,6 +17,7 @@ from .cogs.admin import Admin
 from .cogs.briefings import Briefings
 from .cogs.library import Library
 from .cogs.questions import Questions
+from .cogs.watches import Watches
 from .embeds import APOLOGY, EMPTY_ARCHIVE
 from .settings import DiscordSettings, discord_settings
 
@@ -83,6 +84,7 @@ class NewsdeskBot(commands.Bot):
         await self.add_cog(Briefings(self))
         await self.add_cog(Library(self))
         await self.add_cog(Admin(self))
+        await self.add_cog(Watches(self))
         if self.sync_commands:
             synced = await self.sync_app_commands()
             log.info("synced %d application commands", synced)

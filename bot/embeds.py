@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import discord
 
 from newsdesk.index import (
+    Alert,
     Answer,
     Article,
     Briefing,
@@ -199,6 +200,9 @@ def help_embed(question_channels: Sequence[int]) -> discord.Embed:
     embed.add_field(name="/timeline topic [days]", inline=False,
                     value="A topic's dated stories in order, day by day, and the figures "
                           "that changed.")
+    embed.add_field(name="/watch add topic [channel] · /watch list · /unwatch watch", inline=False,
+                    value="Follow a topic: each new story on it is announced once, with every "
+                          "outlet that carried it (adding and stopping: admins).")
     embed.add_field(name="Buttons under an answer", inline=False,
                     value="**Passages**: the text behind it. **Previous** / **More**: further "
                           "sources. **Dismiss** (the asker): removes it. **👍** / **👎** / "
@@ -229,6 +233,31 @@ def briefing_pages(briefing: Briefing) -> list[list[discord.Embed]]:
             pages.append([])
         pages[-1].append(embed)
     return pages
+
+
+# More new stories than this for one watch at once are posted as one digest.
+DIGEST_AT = 5
+
+
+def alert_embeds(alerts: Sequence[Alert]) -> list[list[discord.Embed]]:
+    """One watch's new stories as messages: an embed per story (title linked, outlets,
+    date), or, when many arrive at once, one digest that lists them."""
+    topic = safe_cut(alerts[0].watch.topic, 150)
+    if len(alerts) > DIGEST_AT:
+        lines = [f"• {link(safe_cut(a.title, 150), a.url)} — "
+                 f"*{safe_cut(', '.join(a.outlets), 150)}* · {day_label(a.published)}"
+                 for a in alerts]
+        digest = discord.Embed(colour=ANSWER_COLOUR,
+                               title=f"{len(alerts)} new stories on “{topic}”",
+                               description=cut_end("\n".join(lines), DESCRIPTION_MAX))
+        return [[digest]]
+    embeds = [discord.Embed(colour=ANSWER_COLOUR, title=safe_cut(a.title, TITLE_MAX),
+                            url=web_url(a.url),
+                            description=f"*{safe_cut(', '.join(a.outlets), 300)}* · "
+                                        f"{day_label(a.published)}")
+              .set_footer(text=f"Watch “{a.watch.topic[:150]}” · article {a.article_id}")
+              for a in alerts]
+    return [embeds]
 
 
 TIMELINE_PAGE_MAX = 3500

@@ -25,11 +25,13 @@ from .readers import MAX_ARTICLE_BYTES
 from .records import Article, Hit, Rejection
 from .search import Answer, Query
 from .timeline import Timeline, TimelineDay
+from .watches import Alert, Watch
 from .wording import day_label, plural, window_label
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
     "VERDICTS",
+    "Alert",
     "Answer",
     "Archive",
     "ArchiveStats",
@@ -67,6 +69,7 @@ __all__ = [
     "Timeline",
     "TimelineDay",
     "TitleMatch",
+    "Watch",
     "bundled_seeds",
     "compare",
     "day_label",

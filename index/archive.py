@@ -21,6 +21,8 @@ from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
+
 from .analyzer import Analyzer
 from .briefing import Briefing, build_briefing
 from .config import FeedSource, IndexSettings
@@ -41,6 +43,7 @@ from .search import LOOSE_COVERAGE, Answer, Searcher
 from .snapshot import clear_snapshots, current_snapshot_folder, load_snapshot
 from .store import Store
 from .timeline import Timeline, timeline_of
+from .watches import Alert, Watch, Watches
 from .wording import plural, window_label
 
 
@@ -108,6 +111,7 @@ class Archive:
         self._feed_log = FeedLog(self._db)
         self._markers = Markers(self._db)
         self._feedback = FeedbackLog(self._db)
+        self._watches = Watches(self._db)
         self._index_root = settings.data_dir / "index"
         self._analyzer = Analyzer()
         self._searcher: Searcher | None = None
@@ -135,6 +139,7 @@ class Archive:
                                        progress), pages)
             store_records(self._store, self._analyzer, records, report)
             self._update_index(progress)
+            report.alerts = self._announce(report.added_articles)
         return report
 
     def add_bytes(self, files: Iterable[tuple[str, bytes]], source: str,
@@ -148,6 +153,7 @@ class Archive:
             records = chain.from_iterable(read_bytes(name, data, source) for name, data in files)
             store_records(self._store, self._analyzer, records, report)
             self._update_index(progress or Silent())
+            report.alerts = self._announce(report.added_articles)
         return report
 
     def add_records(self, records: Iterable[RawRecord | Rejection],
@@ -157,6 +163,7 @@ class Archive:
             report = IngestReport()
             store_records(self._store, self._analyzer, records, report)
             self._update_index(progress or Silent())
+            report.alerts = self._announce(report.added_articles)
         return report
 
     def select(self, ids: Iterable[str] = (), source: str | None = None) -> Selection:
@@ -389,6 +396,41 @@ class Archive:
         judgements = self._feedback.judgements(since)
         ids = {j.answer.hits[0].article_id for j in judgements if j.answer.hits}
         return export(judgements, self._store.articles(ids), out_dir)
+
+    # Watches ----------------------------------------------------------------------
+
+    def add_watch(self, topic: str, channel: int | None = None) -> Watch:
+        """Follow `topic`: each new story on it is announced once (watches.py)."""
+        if not topic.strip():
+            raise ValueError("a watch needs a topic")
+        return self._watches.add(topic.strip()[:200], channel)
+
+    def watches(self) -> list[Watch]:
+        return self._watches.all()
+
+    def remove_watch(self, watch_id: int) -> bool:
+        return self._watches.remove(watch_id)
+
+    def unposted_alerts(self) -> list[Alert]:
+        """Alerts for watches with a channel that no bot has posted yet."""
+        return self._watches.unposted()
+
+    def mark_alerts_posted(self, alert_ids: list[int]) -> None:
+        self._watches.mark_posted(alert_ids)
+
+    def _announce(self, added: list[Article]) -> list[Alert]:
+        """The new stories among `added` on each watched topic, recorded once."""
+        watches = self._watches.all()
+        searcher = self._current_searcher()
+        if not added or not watches or searcher is None:
+            return []
+        new = {a.id: a for a in added}
+        ids = searcher.snapshot.article_ids
+        matches = {}
+        for watch in watches:
+            on_topic = np.flatnonzero(searcher.articles_on(searcher.parse(watch.topic)))
+            matches[watch.id] = [new[ids[i]] for i in on_topic.tolist() if ids[i] in new]
+        return self._watches.announce(matches, self._store.article)
 
     def marker(self, key: str) -> Marker | None:
         """A scheduler's marker: the last slot its job covered (see markers.py)."""

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import numpy as np
 
 from .answer import Candidate, best_index, score_sentences
-from .duplicates import same_story, shingles
+from .duplicates import group_stories
 from .figures import Dispute, Series, claims_in, figure_changes
 from .records import Article
 from .search import Query, Searcher
@@ -140,8 +140,7 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
     whole = snapshot.articles
     scores = whole.scores(query.known_terms)
     # Not "scores > 0": on a small archive Okapi's IDF goes negative for common terms.
-    # Every term of the topic (a word no article has makes the share short of 1).
-    relevant = searcher.coverage(query, whole) >= 1 - 1e-9
+    relevant = searcher.articles_on(query)
     undated = relevant & (np.asarray(snapshot.article_day) == UNDATED)
     window = searcher.articles_allowed(None, since, until)
     chosen = relevant if window is None else relevant & window
@@ -156,7 +155,7 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
         return empty
 
     stored = store.articles(ids)
-    stories = _stories([stored[i] for i in ids if i in stored])[:limit]
+    stories = group_stories([stored[i] for i in ids if i in stored])[:limit]
     spans = store.sentence_spans(a.id for story in stories for a in story)
     sentences = {i: [stored[i].text[s:e] for s, e in spans[i]] for i in spans}
     items = [_item(story, sentences[story[0].id], query, searcher) for story in stories]
@@ -172,20 +171,6 @@ def _best(scores: np.ndarray, allowed: np.ndarray, n: int) -> list[int]:
     candidates = np.flatnonzero(allowed)
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:n].tolist()
-
-
-def _stories(articles: list[Article]) -> list[list[Article]]:
-    """Articles grouped into stories (best first); a story's first article leads it."""
-    stories: list[tuple[frozenset[tuple[str, ...]], list[Article]]] = []
-    for article in articles:
-        mine = shingles(article.text)
-        for theirs, story in stories:
-            if same_story(mine, theirs):
-                story.append(article)
-                break
-        else:
-            stories.append((mine, [article]))
-    return [story for _, story in stories]
 
 
 def _item(story: list[Article], sentences: list[str], query: Query,

@@ -129,6 +129,17 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
                                                                  "(default 30)")
     timeline.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    watch = command("watch", "Follow topics: each new story on one is announced once.")
+    watch_actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION")
+    watch_add = watch_actions.add_parser("add", help="watch a topic")
+    watch_add.add_argument("topic")
+    watch_add.add_argument("--channel", type=_positive, metavar="ID",
+                           help="a Discord channel id the bot posts the alerts to")
+    watch_list = watch_actions.add_parser("list", help="list the watches")
+    watch_list.add_argument("--json", action="store_true", help="print JSON instead of text")
+    watch_remove = watch_actions.add_parser("remove", help="stop watching")
+    watch_remove.add_argument("id", type=_positive, metavar="ID")
+
     feeds = command("feeds", "Poll RSS and Atom feeds: those in the config, or the ones named.")
     feeds.add_argument("action", choices=["poll"], help="poll: fetch each feed once")
     feeds.add_argument("feeds", nargs="*", metavar="FEED",
@@ -298,6 +309,30 @@ def cmd_timeline(args: argparse.Namespace, out: Console, err: Console) -> int:
         archive.close()
 
 
+def cmd_watch(args: argparse.Namespace, out: Console, err: Console) -> int:
+    archive = _open(args)
+    try:
+        if args.action == "add":
+            try:
+                watch = archive.add_watch(args.topic, args.channel)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            where = f", posted to channel {watch.channel}" if watch.channel else ""
+            out.print(Text(f"Watching “{show.clean(watch.topic)}” (watch {watch.id}{where}): "
+                           "new stories on it are announced once."))
+        elif args.action == "remove":
+            if not archive.remove_watch(args.id):
+                raise UsageError(f"no watch has the id {args.id}; see 'newsdesk watch list'")
+            out.print(f"Stopped watch {args.id}.")
+        elif args.json:
+            print(json.dumps([w.to_json() for w in archive.watches()], ensure_ascii=False))
+        else:
+            show.render_watches(out, archive.watches())
+        return 0
+    finally:
+        archive.close()
+
+
 def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
     config = load_config(args.config)
     sources = [FeedSource(f if is_url(f) else str(Path(f).resolve())) for f in args.feeds]
@@ -431,7 +466,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 COMMANDS: dict[str, Handler] = {
     "add": cmd_add, "ask": cmd_ask, "search": cmd_search, "brief": cmd_brief,
-    "timeline": cmd_timeline,
+    "timeline": cmd_timeline, "watch": cmd_watch,
     "feeds": cmd_feeds, "feedback": cmd_feedback, "remove": cmd_remove, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "eval": cmd_eval,
 }

@@ -30,6 +30,7 @@ from . import (
     Hit,
     IngestReport,
     Timeline,
+    Watch,
     day_label,
     plural,
 )
@@ -224,6 +225,24 @@ def render_ingest(console: Console, report: IngestReport) -> None:
                                 (str(report.duplicates), "bold"), " already stored, ",
                                 (str(len(report.rejected)), "bold"),
                                 f" rejected ({plural(report.files, 'file')} or pages read)"))
+    for alert in report.alerts:
+        console.print(Text(clean(alert.line), style="bold cyan"), soft_wrap=True)
+
+
+def render_watches(console: Console, watches: list[Watch]) -> None:
+    if not watches:
+        console.print("No watches. Add one with: newsdesk watch add \"TOPIC\"")
+        return
+    table = Table(title="Watches", title_justify="left")
+    table.add_column("id", justify="right")
+    table.add_column("topic")
+    table.add_column("posted to")
+    table.add_column("since")
+    for watch in watches:
+        table.add_row(str(watch.id), Text(clean(watch.topic)),
+                      f"channel {watch.channel}" if watch.channel else "console only",
+                      f"{watch.created_at:%Y-%m-%d}")
+    console.print(table)
 
 
 def render_briefing(console: Console, briefing: Briefing) -> None:

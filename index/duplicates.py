@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .records import Article
+
 SHINGLE_WORDS = 5
 SAME_STORY = 0.5
 
@@ -29,3 +31,18 @@ def similarity(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> 
 
 def same_story(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> bool:
     return similarity(a, b) >= SAME_STORY
+
+
+def group_stories(articles: list[Article]) -> list[list[Article]]:
+    """Articles grouped into stories, in order: each story is led by its first (best)
+    article, its syndicated copies after it."""
+    stories: list[tuple[frozenset[tuple[str, ...]], list[Article]]] = []
+    for article in articles:
+        mine = shingles(article.text)
+        for theirs, story in stories:
+            if same_story(mine, theirs):
+                story.append(article)
+                break
+        else:
+            stories.append((mine, [article]))
+    return [story for _, story in stories]

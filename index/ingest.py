@@ -18,6 +18,7 @@ from .progress import Progress
 from .readers import find_files, read_file
 from .records import Article, RawRecord, Rejection
 from .store import Store, StoredArticle
+from .watches import Alert
 from .web import record_from_html
 
 # Articles are committed in batches: a crash loses at most one batch, never the store.
@@ -32,6 +33,7 @@ class IngestReport:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     added_articles: list[Article] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)  # new stories on watched topics
 
 
 

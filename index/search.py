@@ -198,6 +198,11 @@ class Searcher:
             coverage[index.documents_with(term)] += share
         return coverage
 
+    def articles_on(self, query: Query) -> np.ndarray:
+        """The articles that hold every informative word of `query` (briefings and
+        watches: a story on "Harbor Bridge" says both)."""
+        return self.coverage(query, self.snapshot.articles) >= 1 - 1e-9
+
     def _shares(self, query: Query) -> dict[str, float]:
         """Each known question term's share of the question's weight (IDF)."""
         unique = list(dict.fromkeys(query.corrections.get(t, t) for t in query.terms))

@@ -180,7 +180,7 @@ async def test_sync_is_for_admins_only(world):
     assert "only the bot's owner or an admin role" in channel.last_message.content
     assert [type(e) for e in env.errors] == [commands.CheckFailure]  # seen, and answered
     await editor.send(channel, f"{env.bot.user.mention} sync")
-    assert channel.last_message.content == "Synced 8 slash commands."
+    assert channel.last_message.content == "Synced 10 slash commands."
 
 
 async def test_an_unexpected_error_is_logged_once_and_the_user_gets_an_apology(

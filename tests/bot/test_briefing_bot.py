@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, time
 
+from newsdesk.bot import create_bot
 from newsdesk.bot.embeds import MESSAGE_EMBEDS_MAX
 from newsdesk.bot.settings import ScheduledBriefing
 from newsdesk.index import Marker
 
+from ..conftest import write_jsonl
 from .conftest import answer_of
 
 
@@ -70,3 +73,32 @@ async def test_slash_timeline_lists_the_days_of_a_topic(newsroom):
     days = [line[2:12] for line in page.description.split("\n") if line.startswith("**20")]
     assert days and days == sorted(days)
     assert page.footer.text.startswith("Window: all dates")
+
+
+async def test_a_watch_alerts_once_for_a_story_and_its_copy_across_a_restart(
+        newsroom, config_path, tmp_path):
+    env, channel, alice = newsroom
+    env.bot.settings = dataclasses.replace(env.bot.settings, admin_roles=frozenset())
+    refused = await alice.slash(channel, "watch add", topic="Quillmoor pier")
+    assert refused.ephemeral and "Only admins can add watches" in refused.response.content
+    env.bot.owner_id = alice.id
+    made = await alice.slash(channel, "watch add", topic="Quillmoor pier")
+    assert made.response.content.startswith("Watching “Quillmoor pier” (watch 1)")
+
+    text = "Crews repaired the Quillmoor pier on Monday after the winter storms broke it."
+    env.bot.archive.add([write_jsonl(tmp_path / "pier.jsonl", [  # as another process would
+        {"id": "p1", "title": "Pier repaired", "source": "Coast Times", "text": text},
+        {"id": "p2", "title": "Pier repaired", "source": "Island Post", "text": text}])])
+    cog = env.bot.get_cog("Watches")
+    assert await cog.post_alerts() == 1
+    [alert] = channel.last_message.embeds
+    assert alert.title == "Pier repaired" and alert.description.startswith(
+        "*Coast Times, Island Post* · undated")
+    assert alert.footer.text == "Watch “Quillmoor pier” · article p1"
+
+    await env.restart_bot(create_bot(config_path))
+    env.bot.archive.add([write_jsonl(tmp_path / "copy.jsonl", [
+        {"id": "p3", "title": "Pier fixed", "source": "Gazette", "text": text}])])
+    assert await env.bot.get_cog("Watches").post_alerts() == 0  # a copy: never again
+    listing = await alice.slash(channel, "watch list")
+    assert "“Quillmoor pier” → <#" in listing.response.content

@@ -1,0 +1,111 @@
+"""Watches in Discord: /watch add, /watch list, /unwatch, and posting each watch's alerts
+to its channel. The alerts are made by the archive when articles arrive (feeds, /add,
+uploads, `newsdesk add` in another process); this cog posts the unposted ones, once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from newsdesk.index import Alert
+
+from ..embeds import alert_embeds
+from ..permissions import admin_roles_text, is_admin
+from ..text import safe_cut
+
+if TYPE_CHECKING:
+    from newsdesk.index import Archive
+
+    from ..client import NewsdeskBot
+
+log = logging.getLogger("newsdesk.bot.watches")
+POLL_SECONDS = 60
+
+
+class Watches(commands.Cog):
+    watch = app_commands.Group(name="watch", description="Follow topics: each new story on "
+                                                         "one is announced once.")
+
+    def __init__(self, bot: NewsdeskBot) -> None:
+        self.bot = bot
+
+    @property
+    def archive(self) -> Archive:
+        assert self.bot.archive is not None
+        return self.bot.archive
+
+    async def cog_load(self) -> None:
+        self.poster.start()
+
+    async def cog_unload(self) -> None:
+        self.poster.cancel()
+
+    @tasks.loop(seconds=POLL_SECONDS)
+    async def poster(self) -> None:
+        try:
+            await self.post_alerts()
+        except Exception:
+            log.exception("posting watch alerts failed")
+
+    @poster.before_loop
+    async def _ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def post_alerts(self) -> int:
+        """Post every unposted alert to its watch's channel; how many were posted. Many
+        at once for one watch become one digest."""
+        alerts = await asyncio.to_thread(self.archive.unposted_alerts)
+        posted = 0
+        for _, group in groupby(alerts, key=lambda a: a.watch.id):
+            batch: list[Alert] = list(group)
+            channel = self.bot.get_channel(batch[0].watch.channel or 0)
+            if not isinstance(channel, discord.abc.Messageable):
+                continue  # not visible now: kept for a later round
+            for embeds in alert_embeds(batch):
+                await channel.send(embeds=embeds)
+            await asyncio.to_thread(self.archive.mark_alerts_posted, [a.id for a in batch])
+            posted += len(batch)
+        return posted
+
+    @watch.command(name="add", description="Announce each new story on a topic (admins).")
+    @app_commands.describe(topic="Every word of it must be in a story",
+                           channel="Where to announce (default: here)")
+    async def add(self, interaction: discord.Interaction,
+                  topic: app_commands.Range[str, 1, 200],
+                  channel: discord.TextChannel | None = None) -> None:
+        if not await is_admin(self.bot, interaction.user):
+            await interaction.response.send_message(
+                f"Only admins can add watches ({admin_roles_text(self.bot)}).", ephemeral=True)
+            return
+        target = channel.id if channel else interaction.channel_id
+        watch = await asyncio.to_thread(self.archive.add_watch, topic, target)
+        await interaction.response.send_message(
+            f"Watching “{safe_cut(watch.topic, 200)}” (watch {watch.id}): each new story on it "
+            f"will be announced in <#{target}>.")
+
+    @watch.command(name="list", description="The topics being watched.")
+    async def list_watches(self, interaction: discord.Interaction) -> None:
+        watches = await asyncio.to_thread(self.archive.watches)
+        lines = [f"**{w.id}**. “{safe_cut(w.topic, 150)}” → "
+                 + (f"<#{w.channel}>" if w.channel else "console only") for w in watches[:40]]
+        await interaction.response.send_message(
+            "\n".join(lines) or "No watches yet: `/watch add topic`.", ephemeral=True)
+
+    @app_commands.command(name="unwatch", description="Stop a watch (admins).")
+    @app_commands.describe(watch="The watch's number, from /watch list")
+    async def unwatch(self, interaction: discord.Interaction,
+                      watch: app_commands.Range[int, 1]) -> None:
+        if not await is_admin(self.bot, interaction.user):
+            await interaction.response.send_message(
+                f"Only admins can stop watches ({admin_roles_text(self.bot)}).", ephemeral=True)
+            return
+        removed = await asyncio.to_thread(self.archive.remove_watch, watch)
+        await interaction.response.send_message(
+            f"Stopped watch {watch}." if removed else f"No watch has the number {watch}.",
+            ephemeral=not removed)
