@@ -21,6 +21,12 @@ from .settings import ScheduledBriefing
 Poster = Callable[[ScheduledBriefing, Briefing, datetime], Awaitable[None]]
 
 
+def cursor_key(channel: int, topic: str) -> str:
+    """The marker of a channel's latest briefing on a topic, scheduled or asked for:
+    "since last" briefings list what arrived after it."""
+    return f"cursor|{channel}|{' '.join(topic.casefold().split())}"
+
+
 def latest_slot(schedule: ScheduledBriefing, now: datetime) -> datetime:
     """The most recent scheduled moment at or before `now` (aware, in UTC)."""
     zone = ZoneInfo(schedule.timezone)
@@ -53,9 +59,14 @@ class BriefingRunner:
         if last.slot >= slot:
             return False
         since = now.astimezone(ZoneInfo(schedule.timezone)).date() - timedelta(days=schedule.days)
+        cursor = cursor_key(schedule.channel, schedule.topic)
+        previous = await asyncio.to_thread(archive.marker, cursor)
+        # New: added since this channel's previous briefing on the topic, of any kind.
+        cutoff = max(last.cutoff, previous.cutoff) if previous else last.cutoff
         briefing = await asyncio.to_thread(archive.brief, schedule.topic, since=since,
-                                           added_after=last.cutoff)
-        await post(schedule, briefing, last.cutoff)
+                                           added_after=cutoff)
+        await post(schedule, briefing, cutoff)
         # Recorded only after posting: a failed post is tried again, never skipped.
         await asyncio.to_thread(archive.set_marker, schedule.key, Marker(slot, now))
+        await asyncio.to_thread(archive.set_marker, cursor, Marker(slot, now))
         return True

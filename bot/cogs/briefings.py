@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from newsdesk.index import Briefing
+from newsdesk.index import Briefing, Marker
 
 from ..embeds import briefing_pages, timeline_pages
-from ..schedule import BriefingRunner
+from ..schedule import BriefingRunner, cursor_key
 from ..settings import ScheduledBriefing
 from ..text import safe_cut
 from ..views import PagerView
@@ -92,15 +92,30 @@ class Briefings(commands.Cog):
 
     @app_commands.command(name="briefing", description="What the archive says on a topic.")
     @app_commands.describe(topic="What to brief on",
-                           days="How many days back (default 7; 0: all dates, undated too)")
+                           days="How many days back (default 7; 0: all dates, undated too)",
+                           since="last: only what arrived since this channel's previous "
+                                 "briefing on the topic")
     async def briefing(self, interaction: discord.Interaction,
                        topic: app_commands.Range[str, 1, 200],
-                       days: app_commands.Range[int, 0, 3650] = 7) -> None:
+                       days: app_commands.Range[int, 0, 3650] = 7,
+                       since: Literal["last"] | None = None) -> None:
         await interaction.response.defer(thinking=True)
-        since = date.today() - timedelta(days=days) if days else None
-        assert self.bot.archive is not None
-        result = await asyncio.to_thread(self.bot.archive.brief, topic, since=since)
+        archive = self.bot.archive
+        assert archive is not None
+        cursor = cursor_key(interaction.channel_id or 0, topic)
+        now = datetime.now(UTC)  # the clock the store stamps additions with
+        previous = await asyncio.to_thread(archive.marker, cursor) if since else None
+        # "since:last" is about arrival, not publication: no date window then.
+        window_start = None if since or not days else date.today() - timedelta(days=days)
+        result = await asyncio.to_thread(archive.brief, topic, since=window_start,
+                                         added_after=previous.cutoff if previous else None)
         log.info("briefing %s: %d stories", interaction.id, len(result.items) + len(result.undated))
-        view = PagerView(briefing_pages(result), interaction.user.id)
-        view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
-                                                       wait=True)
+        if since and previous and result.empty:
+            await interaction.followup.send(
+                f"No new articles on “{safe_cut(topic, 200)}” since this channel's previous "
+                f"briefing on it ({previous.cutoff:%Y-%m-%d %H:%M} UTC).")
+        else:
+            view = PagerView(briefing_pages(result), interaction.user.id)
+            view.message = await interaction.followup.send(embeds=view.first_page(), view=view,
+                                                           wait=True)
+        await asyncio.to_thread(archive.set_marker, cursor, Marker(now, now))

@@ -132,11 +132,16 @@ async def test_source_autocomplete_then_slash_source_shows_the_article(world):
     assert typed.response.embeds[0].footer.text == "article ferry-3"  # a title, typed
 
 
-async def test_help_is_ephemeral(world):
-    _, _, channel, alice, _ = world
+async def test_help_is_ephemeral_and_names_every_command_and_button(world):
+    env, _, channel, alice, _ = world
     result = await alice.slash(channel, "help")
     assert result.ephemeral
-    assert "/ask" in "".join(f.name for f in result.response.embeds[0].fields)
+    names = " ".join(f.name for f in result.response.embeds[0].fields)
+    commands_ = {c.name for c in env.bot.tree.get_commands()} - {"help"}  # this one
+    assert {f"/{name}" for name in commands_} <= {word for word in names.split()
+                                                  if word.startswith("/")}
+    buttons = result.response.embeds[0].fields[-2].value
+    assert all(b in buttons for b in ("Passages", "More", "Dismiss", "👍", "👎", "Wrong article"))
 
 
 async def test_more_pages_through_results_and_only_the_asker_can_dismiss(world):

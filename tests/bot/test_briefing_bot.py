@@ -102,3 +102,20 @@ async def test_a_watch_alerts_once_for_a_story_and_its_copy_across_a_restart(
     assert await env.bot.get_cog("Watches").post_alerts() == 0  # a copy: never again
     listing = await alice.slash(channel, "watch list")
     assert "“Quillmoor pier” → <#" in listing.response.content
+
+
+async def test_briefing_since_last_lists_only_what_arrived_after_the_previous_one(
+        newsroom, tmp_path):
+    env, channel, alice = newsroom
+    first = await alice.slash(channel, "briefing", topic="Quillmoor pier", days=0)
+    assert "Nothing in the archive on this topic" in answer_of(first).embeds[0].description
+    again = await alice.slash(channel, "briefing", topic="Quillmoor pier", since="last")
+    assert answer_of(again).content.startswith("No new articles on “Quillmoor pier” since")
+    env.bot.archive.add([write_jsonl(tmp_path / "pier.jsonl", [
+        {"id": "p1", "title": "Pier repaired", "source": "Coast Times",
+         "text": "Crews repaired the Quillmoor pier on Monday after the storms."}])])
+    new = await alice.slash(channel, "briefing", topic="quillmoor  PIER", since="last")
+    embeds = answer_of(new).embeds
+    assert embeds[1].title == "Pier repaired"
+    later = await alice.slash(channel, "briefing", topic="Quillmoor pier", since="last")
+    assert answer_of(later).content.startswith("No new articles")
