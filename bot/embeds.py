@@ -81,8 +81,10 @@ def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> disco
     lines = [f"**{sentence}**" if answer.confident else
              f"No sentence answers this clearly. The closest passage says:\n> {sentence}",
              f"— {citation(first)}"]
-    if first.also_in:
-        lines.append(f"Also carried by {safe_cut(', '.join(first.also_in), 150)}.")
+    corroboration = first.corroboration
+    if len(corroboration.outlets) > 1 or corroboration.copies:
+        lines.append(f"{corroboration.summary.capitalize()}: "
+                     f"{safe_cut(', '.join(corroboration.outlets + corroboration.copies), 150)}.")
     shown = others[page * per_page:(page + 1) * per_page]
     if shown:
         label = "Other sources" if answer.confident else "Other close passages"
@@ -313,8 +315,7 @@ def story_embed(item: BriefingItem, *, undated: bool) -> discord.Embed:
     outlets = safe_cut(", ".join(item.outlets), 300)
     quotes = "\n".join(f"> {safe_cut(s, 450)}" for s in item.sentences)
     embed.description = f"*{outlets}* · {item.day}\n{quotes}"
-    copies = f" · and {len(item.copies)} copies" if item.copies else ""
-    embed.set_footer(text=f"article {item.article_id}{copies}"[:FOOTER_MAX])
+    embed.set_footer(text=f"article {item.article_id} · {item.corroboration.summary}"[:FOOTER_MAX])
     return embed
 
 

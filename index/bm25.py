@@ -128,6 +128,18 @@ class Bm25:
         df = self.document_frequency(term)
         return self.term_weight_for_df(df) if df else None
 
+    def term_weights(self, terms: list[str]) -> np.ndarray:
+        """`term_weight` of many terms at once (0 for a term no document has)."""
+        tids = np.fromiter((self.vocabulary.get(t, -1) for t in terms), dtype=np.int64,
+                           count=len(terms))
+        known = tids >= 0
+        offsets = np.asarray(self._offsets)
+        df = np.zeros(len(terms))
+        df[known] = offsets[tids[known] + 1] - offsets[tids[known]]
+        weights = np.log1p((self.size - df + 0.5) / (df + 0.5))
+        weights[~known] = 0.0
+        return weights
+
     def term_weight_for_df(self, df: int) -> float:
         """Lucene's IDF, log(1 + (N - df + .5) / (df + .5)): always positive.
 

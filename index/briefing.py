@@ -17,6 +17,7 @@ from datetime import date, datetime
 import numpy as np
 
 from .answer import Candidate, best_index, score_sentences
+from .corroboration import Corroboration, Report, corroborate, corroboration_of
 from .duplicates import group_stories
 from .figures import Dispute, Series, claims_in, figure_changes
 from .records import Article
@@ -38,6 +39,12 @@ class BriefingItem:
     outlets: tuple[str, ...]  # every outlet that carried the story, this one first
     copies: tuple[str, ...]  # ids of the other articles that carry the same story
     key_sentence: str = ""  # the one that says most about the topic
+    reported_by: tuple[str, ...] = ()  # outlets with their own report of it, this one first
+
+    @property
+    def corroboration(self) -> Corroboration:
+        """"reported by 3 outlets, and copies in 12 more"."""
+        return corroboration_of(self.source, self.reported_by, self.outlets)
 
     @property
     def day(self) -> str:
@@ -47,7 +54,9 @@ class BriefingItem:
     def to_json(self) -> dict[str, object]:
         return {"article_id": self.article_id, "title": self.title, "source": self.source,
                 "url": self.url, "published": self.published, "sentences": list(self.sentences),
-                "outlets": list(self.outlets), "copies": list(self.copies)}
+                "outlets": list(self.outlets), "copies": list(self.copies),
+                "independent_outlets": len(self.corroboration.outlets),
+                "reported_by": list(self.corroboration.outlets)}
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,8 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
     stories = group_stories([stored[i] for i in ids if i in stored])[:limit]
     spans = store.sentence_spans(a.id for story in stories for a in story)
     sentences = {i: [stored[i].text[s:e] for s, e in spans[i]] for i in spans}
-    items = [_item(story, sentences[story[0].id], query, searcher) for story in stories]
+    items = _corroborated([_item(story, sentences[story[0].id], query, searcher)
+                           for story in stories], stories, searcher)
     dated_items = sorted((i for i in items if i.published), key=lambda i: i.published or "",
                          reverse=True)
     disputes, series = _figures([a for story in stories for a in story], sentences)
@@ -192,6 +202,15 @@ def _item(story: list[Article], sentences: list[str], query: Query,
                         tuple(sentences[i] for i in sorted(chosen)), outlets,
                         tuple(a.id for a in story[1:]),
                         sentences[chosen[0]] if chosen else "")
+
+
+def _corroborated(items: list[BriefingItem], stories: list[list[Article]],
+                  searcher: Searcher) -> list[BriefingItem]:
+    """The items with the outlets whose own reports of the same story are among them."""
+    signatures = searcher.signatures([story[0] for story in stories])
+    found = corroborate([Report(i.source, i.outlets[1:], s)
+                         for i, s in zip(items, signatures, strict=True)])
+    return [replace(i, reported_by=c.outlets) for i, c in zip(items, found, strict=True)]
 
 
 def _figures(articles: list[Article], sentences: dict[str, list[str]]

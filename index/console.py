@@ -102,6 +102,9 @@ def source_line(hit: Hit) -> Text:
     line.append(" · ", style="dim")
     line.append(day_label(hit.published), style="green" if hit.published else "dim")
     line.append(f" · id {hit.article_id}", style="dim")
+    corroboration = hit.corroboration
+    if len(corroboration.outlets) > 1 or corroboration.copies:
+        line.append(f" · {clean(corroboration.summary)}", style="magenta")
     if hit.url:
         line.append(" · ", style="dim")
         line.append(clean(hit.url), style="blue underline")
@@ -270,8 +273,7 @@ def render_briefing(console: Console, briefing: Briefing) -> None:
             console.print(line)
             for sentence in item.sentences:
                 console.print(Padding(Text(f"“{clean(sentence)}”"), (0, 0, 0, 4)))
-            meta = f"id {item.article_id}" + (f" · also {plural(len(item.copies), 'copy')}"
-                                               if item.copies else "")
+            meta = f"id {item.article_id} · {item.corroboration.summary}"
             console.print(Padding(Text(meta + (f" · {clean(item.url)}" if item.url else ""),
                                        style="dim"), (0, 0, 1, 4)))
     for change in briefing.series:

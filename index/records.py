@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cleaning import one_line
+from .corroboration import Corroboration, corroboration_of
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,14 @@ class Hit:
     sentence_end: int
     authors: tuple[str, ...] = field(default=())
     also_in: tuple[str, ...] = field(default=())  # other outlets that carried this story
+    # Outlets whose own report of the story is among the results, this one first
+    # (corroboration.py); copies are in `also_in`.
+    reported_by: tuple[str, ...] = field(default=())
+
+    @property
+    def corroboration(self) -> Corroboration:
+        """"reported by 3 outlets, and copies in 12 more"."""
+        return corroboration_of(self.source, self.reported_by, self.also_in)
 
     def to_json(self) -> dict[str, object]:
         """The hit as the `--json` output and the bot's API describe it."""
@@ -66,6 +75,8 @@ class Hit:
             "sentence": self.sentence,
             "score": round(self.score, 4),
             "also_in": list(self.also_in),
+            "independent_outlets": len(self.corroboration.outlets),
+            "reported_by": list(self.corroboration.outlets),
         }
 
 

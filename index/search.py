@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 
-from .analyzer import Analyzer
+from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import Bm25, top_k
+from .corroboration import Report, corroborate, signature
 from .duplicates import same_story, shingles
 from .periods import Period, question_period, without_relative_time
 from .question import search_text
 from .ranking import Ranking
-from .records import Hit
+from .records import Article, Hit
 from .snapshot import UNDATED, Snapshot, day_number
 from .spelling import correct
 from .store import Store
@@ -27,6 +28,8 @@ _CANDIDATES_PER_HIT = 8
 # A question is searched for by its first this many characters: no real question is
 # longer, and the cost of parsing grows with the length of what is pasted.
 MAX_QUESTION_CHARS = 1000
+# Corroboration signatures kept per index, enough for the articles a team asks about.
+_SIGNATURES_KEPT = 50_000
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Searcher:
         self._passage_article = np.asarray(snapshot.passage_article)
         self._lead = snapshot.passage_first
         self._source_no = {s.casefold(): i for i, s in enumerate(snapshot.sources)}
+        self._signatures: dict[str, frozenset[str]] = {}
 
     def term_weight(self, term: str) -> float | None:
         """How informative a term is in this archive (None if no passage has it)."""
@@ -197,6 +201,26 @@ class Searcher:
         for term, share in self._shares(query).items():
             coverage[index.documents_with(term)] += share
         return coverage
+
+    def _corroborated(self, hits: list[Hit]) -> list[Hit]:
+        """The hits with the outlets whose own reports of the same story are among them."""
+        reports = [Report(h.source, h.also_in, s) for h, s in zip(hits, self.signatures(
+            [Article(h.article_id, h.title, h.source, h.passage) for h in hits]), strict=True)]
+        return [replace(h, reported_by=c.outlets)
+                for h, c in zip(hits, corroborate(reports), strict=True)]
+
+    def signatures(self, articles: list[Article]) -> list[frozenset[str]]:
+        """Each article's corroboration signature, computed once per index (an article's
+        terms and their weights do not change while this snapshot is current)."""
+        missing = [a for a in articles if a.id not in self._signatures]
+        if missing:
+            terms = article_terms(self, missing)
+            if len(self._signatures) > _SIGNATURES_KEPT:
+                self._signatures.clear()
+            for article in missing:
+                self._signatures[article.id] = signature(terms[article.id],
+                                                         self._bm25.term_weights)
+        return [self._signatures[a.id] for a in articles]
 
     def articles_on(self, query: Query) -> np.ndarray:
         """The articles that hold every informative word of `query` (briefings and
@@ -319,9 +343,17 @@ class Searcher:
             ))
         if not answer_scores:
             return hits, set()
+        hits = self._corroborated(hits)
         answering = best_index(answer_scores)
         hits.insert(0, hits.pop(answering))
         return hits, best_terms[answering]
+
+
+def article_terms(searcher: Searcher, articles: list[Article]) -> dict[str, list[str]]:
+    """Each article's index terms, from the store's cache where it holds them (else
+    from the text given: an answer gives the passage, a briefing the article)."""
+    terms = searcher.store.cached_terms([a.id for a in articles], ANALYZER_VERSION)
+    return {a.id: terms.get(a.id) or searcher.analyzer.terms(a.text) for a in articles}
 
 
 def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:

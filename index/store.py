@@ -157,6 +157,13 @@ class Store:
         return {article_id: [tuple(s) for s in json.loads(spans)]
                 for article_id, spans in self._where_id_in("id, sentences", ids)}
 
+    def cached_terms(self, ids: Iterable[str], terms_version: str) -> dict[str, list[str]]:
+        """The index terms of these articles' text, where the analyzer `terms_version`
+        cached them at ingest (others are left out: analyse their text)."""
+        rows = self._where_id_in("id, terms", ids, "terms_version = ?", (terms_version,))
+        return {article_id: " ".join(json.loads(terms)).split() for article_id, terms in rows
+                if terms}
+
     def added_after(self, ids: Iterable[str], moment: datetime) -> set[str]:
         """Those of `ids` that were added to the archive after `moment`."""
         rows = self._where_id_in("id", ids, "added_at > ?", (utc_stamp(moment),))

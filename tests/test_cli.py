@@ -44,7 +44,8 @@ def test_ask_json_gives_the_documented_fields(capsys):
     assert code == 0 and payload["question"] == QUESTION
     assert len(payload["hits"]) == 2
     assert set(payload["hits"][0]) == {"article_id", "title", "source", "url", "published",
-                                       "passage", "sentence", "score", "also_in"}
+                                       "passage", "sentence", "score", "also_in",
+                                       "independent_outlets", "reported_by"}
     assert "60 SDF fighters" in payload["hits"][0]["sentence"]
 
 

@@ -79,11 +79,13 @@ def test_a_quote_escapes_markdown_in_the_news_text():
 
 def test_the_answer_is_one_short_card_with_a_linked_citation_and_other_sources():
     hits = [hit(n, url=f"https://news.example/{n}") for n in range(1, 8)]
-    hits[0] = dataclasses.replace(hits[0], also_in=("Post", "Gazette"))
+    hits[0] = dataclasses.replace(hits[0], also_in=("Post", "Gazette"),
+                                  reported_by=("Wire", "Coast Times"))
     card = answer_card(answer("What is the answer?", hits, confident=True), 0, 3)
     assert card.description.startswith("**The answer is 42.**\n— [A headline]("
                                        "https://news.example/1) · *Wire* · 2024-05-01 · `id1`")
-    assert "Also carried by Post, Gazette." in card.description
+    assert ("Reported by 2 outlets, and copies in 2 more: Wire, Coast Times, Post, Gazette."
+            in card.description)
     assert "**Other sources**" in card.description
     assert [n for n in range(2, 8) if f"\n{n}. [A headline]" in card.description] == [2, 3, 4]
     assert len(card) <= ANSWER_CARD_MAX
