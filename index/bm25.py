@@ -103,6 +103,23 @@ class Bm25:
             scores[self._post_docs[lo:hi]] += self.idf[tid] * self._post_weights[lo:hi]
         return scores
 
+    def scores_of(self, terms: list[str], documents: np.ndarray) -> np.ndarray:
+        """`scores(terms)[documents]` for ascending `documents`, touching only the
+        postings: what a question costs grows with its terms' postings, not the index."""
+        scores = np.zeros(len(documents))
+        if not len(documents):
+            return scores
+        for term in terms:
+            tid = self.vocabulary.get(term)
+            if tid is None:
+                continue
+            lo, hi = self._offsets[tid], self._offsets[tid + 1]
+            docs = self._post_docs[lo:hi]
+            at = np.minimum(np.searchsorted(documents, docs), len(documents) - 1)
+            found = documents[at] == docs
+            scores[at[found]] += self.idf[tid] * self._post_weights[lo:hi][found]
+        return scores
+
     def hint_documents(self, terms: list[str], k: int, limit: int = 4096) -> np.ndarray:
         """Up to `limit` documents of the query's rarest term found in at least `k`
         documents: a cheap set of likely winners for `top_k`'s `hint`."""

@@ -153,34 +153,49 @@ class Searcher:
         query = self.parse(question, today)
         if not query.known_terms or k < 1:
             return Answer(query, [])
-        scores, coverage = self._score(query)
-        allowed = self._filter(source, since, until)
+        candidates = self._candidates(query)
+        scores, coverage = self._score(query, candidates)
+        allowed = self.articles_allowed(source, since, until)
         if allowed is not None:
-            coverage[~allowed] = 0.0
-        chosen, copies = self._top_distinct(query, scores, coverage, k, min_coverage)
-        if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
+            coverage[~allowed[self._passage_article[candidates]]] = 0.0
+        chosen, copies, score_of = self._top_distinct(query, candidates, scores, coverage, k,
+                                                      min_coverage)
+        if not any(coverage[at] >= self.ranking.answer_coverage - 1e-9
+                   for at in np.searchsorted(candidates, chosen)):
             return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
-        hits, answering_terms = self._hits(query, chosen, copies, scores)
+        hits, answering_terms = self._hits(query, chosen, copies, score_of)
         said = sum(share for term, share in self._shares(query).items()
                    if term in answering_terms)
         return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
-    def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """Passage scores, and each passage's share of the question's term weight.
+    def _candidates(self, query: Query) -> np.ndarray:
+        """The passages that hold a question term (ascending): only they can be
+        relevant, so only they are scored."""
+        postings = [self._bm25.documents_with(term) for term in self._shares(query)]
+        return np.unique(np.concatenate(postings)) if postings else np.empty(0, np.int64)
+
+    def _score(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates' scores, and each one's share of the question's term weight.
 
         A passage scores its BM25, plus `article_weight` times its article's BM25 as a
         whole document, times `lead_boost` if it opens its article, times `period_boost`
         if its article was published in the period the question names.
         """
         ranking = self.ranking
-        scores = self._bm25.scores(query.known_terms)
-        if ranking.article_weight:
-            whole = self.snapshot.articles.scores(query.known_terms)
-            scores += ranking.article_weight * whole[self._passage_article]
-        _boost(scores, self._lead, ranking.lead_boost)
+        scores = self._bm25.scores_of(query.known_terms, candidates)
+        articles = self._passage_article[candidates]
+        if ranking.article_weight and len(candidates):
+            unique, position = np.unique(articles, return_inverse=True)
+            whole = self.snapshot.articles.scores_of(query.known_terms, unique)
+            scores += ranking.article_weight * whole[position]
+        _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
-            _boost(scores, self._in_period(query.period), ranking.period_boost)
-        return scores, self.coverage(query, self._bm25)
+            _boost(scores, self._articles_in_period(query.period)[articles],
+                   ranking.period_boost)
+        coverage = np.zeros(len(candidates))
+        for term, share in self._shares(query).items():
+            coverage[np.searchsorted(candidates, self._bm25.documents_with(term))] += share
+        return scores, coverage
 
     def _articles_in_period(self, period: Period) -> np.ndarray:
         """Articles published in `period` or up to `period_lag_days` after it (the
@@ -189,10 +204,6 @@ class Searcher:
         allowed = self.articles_allowed(None, period.start, last)
         assert allowed is not None  # a date range is always a filter
         return allowed
-
-    def _in_period(self, period: Period) -> np.ndarray:
-        """Passages of the articles of `_articles_in_period`."""
-        return self._articles_in_period(period)[self._passage_article]
 
     def coverage(self, query: Query, index: Bm25) -> np.ndarray:
         """Each of `index`'s documents' share of the question's term weight (passages,
@@ -237,12 +248,6 @@ class Searcher:
         total = sum(unknown if w is None else w for w in weights)
         return {t: w / total for t, w in zip(unique, weights, strict=True) if w is not None}
 
-    def _filter(self, source: str | None, since: date | None,
-                until: date | None) -> np.ndarray | None:
-        """Which passages the filters allow (None: all)."""
-        articles_ok = self.articles_allowed(source, since, until)
-        return None if articles_ok is None else articles_ok[self._passage_article]
-
     def articles_allowed(self, source: str | None, since: date | None,
                          until: date | None) -> np.ndarray | None:
         """Which articles come from `source` and were published in [since, until]
@@ -262,19 +267,22 @@ class Searcher:
             articles_ok = in_range if articles_ok is None else articles_ok & in_range
         return articles_ok
 
-    def _top_distinct(self, query: Query, scores: np.ndarray, coverage: np.ndarray, k: int,
-                      min_coverage: float) -> tuple[list[int], dict[int, list[int]]]:
+    def _top_distinct(self, query: Query, candidates: np.ndarray, scores: np.ndarray,
+                      coverage: np.ndarray, k: int, min_coverage: float
+                      ) -> tuple[list[int], dict[int, list[int]], dict[int, float]]:
         """Best relevant passages first, skipping any that overlaps a better one of the
         same article, and folding syndicated copies (the same text in another article)
-        into the better one. Returns the passages and, per passage, its copies."""
+        into the better one. Returns the passages, per passage its copies, and the
+        scores of those looked at."""
         # Okapi scores can be negative on tiny archives, so irrelevant passages get -inf.
         gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
-        pool = k * _CANDIDATES_PER_HIT
-        top = top_k(gated, pool, self._bm25.hint_documents(query.known_terms, pool))
+        top = top_k(gated, k * _CANDIDATES_PER_HIT)
         top = top[np.isfinite(gated[top])]
         # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
         # coverage breaks ties, then the passage number.
-        top = top[np.lexsort((top, -coverage[top], -scores[top]))]
+        top = candidates[top[np.lexsort((top, -coverage[top], -scores[top]))]]
+        score_of = dict(zip(top.tolist(), scores[np.searchsorted(candidates, top)].tolist(),
+                            strict=True))
         snap = self.snapshot
         texts = _PassageTexts(snap, self.store)
         chosen: list[int] = []
@@ -288,7 +296,7 @@ class Searcher:
             # A copy scores (almost) what its original does, so only close scores are
             # compared as text.
             original = next((c for c in chosen if snap.passage_article[c] != article
-                             and abs(scores[c] - scores[p]) <= 0.1 * abs(scores[c])
+                             and abs(score_of[c] - score_of[p]) <= 0.1 * abs(score_of[c])
                              and same_story(texts.shingles(c), texts.shingles(p))), None)
             if original is not None:
                 copies.setdefault(original, []).append(p)
@@ -296,10 +304,10 @@ class Searcher:
             chosen.append(p)
             if len(chosen) == k:
                 break
-        return chosen, copies
+        return chosen, copies, score_of
 
     def _hits(self, query: Query, chosen: list[int], copies: dict[int, list[int]],
-              scores: np.ndarray) -> tuple[list[Hit], set[str]]:
+              score_of: dict[int, float]) -> tuple[list[Hit], set[str]]:
         """Hits for the chosen passages, each with its best sentence; the hit whose
         sentence best answers the question (see answer.py) comes first. Also returns
         the terms of that answer sentence."""
@@ -335,7 +343,7 @@ class Searcher:
                 article_id=article.id, title=article.title, source=article.source,
                 url=article.url, published=article.published,
                 passage=article.text[start:end], sentence=article.text[s_start:s_end],
-                score=float(scores[p]), passage_start=start, passage_end=end,
+                score=score_of[p], passage_start=start, passage_end=end,
                 sentence_start=s_start, sentence_end=s_end, authors=article.authors,
                 also_in=tuple(dict.fromkeys(
                     articles[c].source for c in copy_ids[p]

@@ -1,0 +1,86 @@
+"""The answer path touches only the passages that hold a question term; its ranking is
+the same as scoring every passage densely, as it was done before (the reference here)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsdesk.index import Archive, IndexSettings, Ranking
+from newsdesk.index.bm25 import top_k
+from newsdesk.index.evaluate import load_questions
+from newsdesk.index.search import _CANDIDATES_PER_HIT, _boost
+
+from .conftest import NEWSQA, needs_newsqa, write_jsonl
+
+
+def dense_pool(archive: Archive, question: str, k: int, min_coverage: float) -> list[int]:
+    """The ranked pool of passages by the dense path: every passage scored."""
+    searcher = archive._search()
+    snap, ranking = searcher.snapshot, searcher.ranking
+    query = searcher.parse(question)
+    scores = snap.passages.scores(query.known_terms)
+    scores += ranking.article_weight * snap.articles.scores(query.known_terms)[
+        np.asarray(snap.passage_article)]
+    _boost(scores, snap.passage_first, ranking.lead_boost)
+    coverage = searcher.coverage(query, snap.passages)
+    gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+    top = top_k(gated, k * _CANDIDATES_PER_HIT)
+    top = top[np.isfinite(gated[top])]
+    return top[np.lexsort((top, -coverage[top], -scores[top]))].tolist()
+
+
+def sparse_pool(archive: Archive, question: str, k: int, min_coverage: float) -> list[int]:
+    searcher = archive._search()
+    query = searcher.parse(question)
+    candidates = searcher._candidates(query)
+    scores, coverage = searcher._score(query, candidates)
+    gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+    top = top_k(gated, k * _CANDIDATES_PER_HIT)
+    top = top[np.isfinite(gated[top])]
+    return candidates[top[np.lexsort((top, -coverage[top], -scores[top]))]].tolist()
+
+
+def assert_same_pools(archive: Archive, questions: list[str]) -> None:
+    ranked = 0
+    for question in questions:
+        for min_coverage in (0.15, 0.2):
+            dense = dense_pool(archive, question, 10, min_coverage)
+            assert sparse_pool(archive, question, 10, min_coverage) == dense, question
+            ranked += len(dense) >= 10
+    assert ranked > len(questions)  # most questions rank a full pool: a real comparison
+
+
+@needs_newsqa
+def test_the_same_ranking_as_the_dense_path_on_newsqa(tmp_path: Path):
+    archive = Archive(IndexSettings(tmp_path / "data"), Ranking())
+    try:
+        archive.add([NEWSQA / "articles.jsonl"])
+        assert_same_pools(archive, [q.text for q in load_questions(NEWSQA / "questions.jsonl")])
+    finally:
+        archive.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_same_ranking_as_the_dense_path_on_generated_news(tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(600)]
+    weights = [1 / (n + 1) for n in range(600)]  # Zipf: a few words in most passages
+
+    def sentence() -> str:
+        return " ".join(rng.choices(vocabulary, weights, k=rng.randint(6, 14))) + "."
+
+    records = [{"id": f"a{n}", "title": sentence(), "source": f"Outlet {n % 7}",
+                "text": " ".join(sentence() for _ in range(rng.randint(3, 14)))}
+               for n in range(300)]
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    try:
+        archive.add([write_jsonl(tmp_path / "gen.jsonl", records)])
+        questions = [" ".join(rng.choices(vocabulary, weights, k=rng.randint(1, 5)))
+                     for _ in range(60)]
+        assert_same_pools(archive, questions)
+    finally:
+        archive.close()
