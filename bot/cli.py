@@ -12,12 +12,12 @@ from collections.abc import Sequence
 import discord
 from rich.console import Console
 
-from newsdesk.index import load_config
+from newsdesk.index import Config, ConfigError, load_config
 from newsdesk.index.cli import ExtraCommand
 from newsdesk.index.cli import main as index_main
 
-from .client import NewsdeskBot
-from .settings import Secret, discord_settings, load_token
+from .client import NewsdeskBot, ShardedNewsdeskBot
+from .settings import DiscordSettings, Secret, discord_settings, load_token
 
 log = logging.getLogger("newsdesk.bot")
 
@@ -28,14 +28,43 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "once, and after commands change)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--shard-ids", type=shard_ids, metavar="N,N…",
+                        help="run only these of discord.py's shards (with --shard-count), so "
+                             "that several processes split a large bot's gateway load")
+    parser.add_argument("--shard-count", type=int, metavar="N",
+                        help="how many shards the bot has in all (with --shard-ids)")
+
+
+def shard_ids(text: str) -> list[int]:
+    try:
+        ids = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be shard numbers such as 0,1, not {text!r}"
+                                         ) from None
+    if not ids or ids[0] < 0:
+        raise argparse.ArgumentTypeError("must be shard numbers from 0, such as 0,1")
+    return ids
+
+
+def make_bot(args: argparse.Namespace, config: Config, settings: DiscordSettings
+             ) -> NewsdeskBot:
+    """The bot, sharded when --shard-ids and --shard-count say so (both or neither)."""
+    if (args.shard_ids is None) != (args.shard_count is None):
+        raise ConfigError("--shard-ids and --shard-count go together")
+    if args.shard_ids is None:
+        return NewsdeskBot(config, settings, sync_commands=args.sync)
+    if args.shard_ids[-1] >= args.shard_count:
+        raise ConfigError(f"--shard-ids must be below --shard-count ({args.shard_count})")
+    return ShardedNewsdeskBot(config, settings, sync_commands=args.sync,
+                              shard_ids=args.shard_ids, shard_count=args.shard_count)
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     config = load_config(args.config)
     settings = discord_settings(config)
+    bot = make_bot(args, config, settings)
     token = load_token(settings)  # fails here, in one line, before anything connects
     discord.utils.setup_logging(level=getattr(logging, args.log_level))
-    bot = NewsdeskBot(config, settings, sync_commands=args.sync)
     try:
         asyncio.run(serve(bot, token))
     except discord.LoginFailure:

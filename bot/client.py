@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -50,7 +51,7 @@ class NewsdeskBot(commands.Bot):
     `setup_hook`, so constructing the bot does no I/O."""
 
     def __init__(self, config: Config, settings: DiscordSettings, *,
-                 sync_commands: bool = False) -> None:
+                 sync_commands: bool = False, **shards: Any) -> None:
         intents = discord.Intents.default()
         # Privileged: needed only to read plain messages in the question channels.
         # Mentions of the bot carry their content without it.
@@ -60,6 +61,7 @@ class NewsdeskBot(commands.Bot):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            **shards,
             tree_cls=NewsdeskTree,
         )
         self.config = config
@@ -117,6 +119,12 @@ class NewsdeskBot(commands.Bot):
             self.archive.close()
             self.archive = None
             log.info("archive closed")
+
+
+class ShardedNewsdeskBot(NewsdeskBot, commands.AutoShardedBot):
+    """The bot running a slice of discord.py's shards (`shard_ids` of `shard_count`), so
+    that several processes on one host split a large server's gateway load while they
+    read one index (readers never wait for the one writer)."""
 
 
 def create_bot(config_path: Path | str | None, *, sync_commands: bool = False) -> NewsdeskBot:

@@ -73,3 +73,26 @@ def test_newsdesk_bot_without_a_token_fails_in_one_line_before_connecting(
     assert err.startswith("newsdesk: error: no Discord token")
     assert len(err.splitlines()) == 1
     assert not (tmp_path / "data").exists()  # nothing was opened, nothing connected
+
+
+def test_shard_flags_make_a_bot_that_runs_a_slice_of_the_shards(tmp_path, capsys):
+    from newsdesk.bot.cli import BOT, make_bot
+    from newsdesk.bot.client import ShardedNewsdeskBot
+    from newsdesk.index.cli import build_parser
+
+    parser = build_parser([BOT])
+    config = load_config(None)
+    settings = discord_settings(config)
+    args = parser.parse_args(["bot", "--shard-ids", "1,0", "--shard-count", "4"])
+    bot = make_bot(args, config, settings)
+    assert isinstance(bot, ShardedNewsdeskBot)
+    assert (bot.shard_ids, bot.shard_count) == ([0, 1], 4)
+    assert not isinstance(make_bot(parser.parse_args(["bot"]), config, settings),
+                          ShardedNewsdeskBot)
+    for flags, problem in ((["--shard-ids", "0"], "go together"),
+                           (["--shard-ids", "4", "--shard-count", "4"], "below --shard-count")):
+        with pytest.raises(ConfigError, match=problem):
+            make_bot(parser.parse_args(["bot", *flags]), config, settings)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["bot", "--shard-ids", "a,b", "--shard-count", "2"])
+    assert "must be shard numbers such as 0,1" in capsys.readouterr().err
