@@ -74,7 +74,7 @@ def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> disco
     """The answer as one embed: the sentence that answers (or, below the confidence bar,
     the closest passage, said so), its linked citation and the other outlets that carry
     the story; then page `page` of the further sources. The answer stays on every page."""
-    first, others = answer.hits[0], answer.hits[1:]
+    first, others = answer.hits[0], other_sources(answer)
     embed = discord.Embed(colour=ANSWER_COLOUR if answer.confident else NOTICE_COLOUR,
                           title=safe_cut(answer.question, TITLE_MAX))
     sentence = safe_cut(first.sentence, ANSWER_SENTENCE_MAX)
@@ -104,16 +104,31 @@ def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> disco
     return embed
 
 
+def other_sources(answer: Answer | ShownAnswer) -> list[Hit]:
+    """The best hit of each other article: further passages of the answer's own article
+    are behind **Passages**, not listed as sources."""
+    seen = {answer.hits[0].article_id}
+    others = []
+    for hit in answer.hits[1:]:
+        if hit.article_id not in seen:
+            seen.add(hit.article_id)
+            others.append(hit)
+    return others
+
+
 def page_count(answer: Answer | ShownAnswer, per_page: int) -> int:
-    return max(1, -(-(len(answer.hits) - 1) // per_page))
+    return max(1, -(-len(other_sources(answer)) // per_page))
 
 
 def passage_embeds(answer: Answer | ShownAnswer, page: int,
                    per_page: int) -> list[discord.Embed]:
-    """The passages behind a page of an answer (the answer's own first), on demand."""
-    chosen = [answer.hits[0], *answer.hits[1:][page * per_page:(page + 1) * per_page]]
+    """The passages behind a page of an answer, on demand: the answer's own first, then
+    those of the sources on that page."""
+    others = other_sources(answer)
+    chosen = [answer.hits[0], *others[page * per_page:(page + 1) * per_page]]
     numbers = [1, *range(page * per_page + 2, page * per_page + 2 + len(chosen) - 1)]
-    return fit_message([passage_embed(hit, number, len(answer.hits))
+    total = len(others) + 1
+    return fit_message([passage_embed(hit, number, total)
                         for hit, number in zip(chosen, numbers, strict=True)])
 
 
