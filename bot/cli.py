@@ -8,16 +8,21 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import discord
 from rich.console import Console
 
 from newsdesk.index import Config, ConfigError, load_config
 from newsdesk.index.cli import ExtraCommand
 from newsdesk.index.cli import main as index_main
 
-from .client import NewsdeskBot, ShardedNewsdeskBot
 from .settings import DiscordSettings, Secret, discord_settings, load_token
+
+if TYPE_CHECKING:
+    from .client import NewsdeskBot
+
+# discord.py (and the bot) are imported inside `newsdesk bot`'s functions only: every
+# other command starts about 0.7 s sooner without them.
 
 log = logging.getLogger("newsdesk.bot")
 
@@ -49,6 +54,8 @@ def shard_ids(text: str) -> list[int]:
 def make_bot(args: argparse.Namespace, config: Config, settings: DiscordSettings
              ) -> NewsdeskBot:
     """The bot, sharded when --shard-ids and --shard-count say so (both or neither)."""
+    from .client import NewsdeskBot, ShardedNewsdeskBot
+
     if (args.shard_ids is None) != (args.shard_count is None):
         raise ConfigError("--shard-ids and --shard-count go together")
     if args.shard_ids is None:
@@ -60,6 +67,7 @@ def make_bot(args: argparse.Namespace, config: Config, settings: DiscordSettings
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import discord
     config = load_config(args.config)
     settings = discord_settings(config)
     bot = make_bot(args, config, settings)

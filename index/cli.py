@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -187,6 +188,9 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
     handlers = {**COMMANDS, **{c.name: c.run for c in extra}}
     try:
         return handlers[args.command](args, out, err)
+    except BrokenPipeError:  # `newsdesk ask --json … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except USER_ERRORS as exc:
         err.print(Text.assemble(("newsdesk: error:", "red"), " ", show.clean(str(exc))),
                   soft_wrap=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-import trafilatura
-
 from .cleaning import one_line
 from .records import RawRecord, Rejection
 
@@ -24,6 +22,8 @@ def record_from_html(content: bytes | str, url: str | None, origin: str,
                      folder: str) -> RawRecord | Rejection:
     """The article in one HTML page, or why there is none."""
     origin = one_line(origin)
+    import trafilatura  # here, not above: only pages need it, and it is slow to import
+
     try:
         extracted = trafilatura.extract(
             content, url=url, output_format="json", with_metadata=True,
