@@ -45,16 +45,18 @@ VERDICT_THANKS = {"up": "👍 noted: thank you.",
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
-                   template=r"nd:(?P<action>[a-z_]+):(?P<answer>[0-9]{1,18}):(?P<page>[0-9]{1,3})"):
-    def __init__(self, action: str, answer_id: int, page: int, *,
+                   template=r"nd:(?P<action>[a-z_]+):(?P<answer>[0-9]{1,18}):(?P<page>[0-9]{1,3})"
+                            r":(?P<token>[0-9a-f]{16})"):
+    def __init__(self, action: str, answer_id: int, page: int, token: str, *,
                  disabled: bool = False) -> None:
         look = ACTIONS[action]
         super().__init__(discord.ui.Button(
             label=look.label, emoji=look.emoji, style=look.style, row=look.row,
-            disabled=disabled, custom_id=f"nd:{action}:{answer_id}:{page}"))
+            disabled=disabled, custom_id=f"nd:{action}:{answer_id}:{page}:{token}"))
         self.action = action
         self.answer_id = answer_id
         self.page = page
+        self.token = token
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
@@ -62,13 +64,14 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
         action = match["action"]
         if action not in ACTIONS:
             raise ValueError(f"unknown answer button {action!r}")
-        return cls(action, int(match["answer"]), int(match["page"]))
+        return cls(action, int(match["answer"]), int(match["page"]), match["token"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: NewsdeskBot = interaction.client
         archive = bot.archive
         assert archive is not None
-        shown = await asyncio.to_thread(archive.shown_answer, self.answer_id)
+        shown = await asyncio.to_thread(archive.shown_answer, self.answer_id, self.token,
+                                        interaction.channel_id)
         if shown is None or not shown.hits:
             await interaction.response.send_message("This answer is no longer available.",
                                                     ephemeral=True)
@@ -80,7 +83,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
             page = min(max(page, 0), page_count(shown, per_page) - 1)
             await interaction.response.edit_message(
                 embed=answer_card(shown, page, per_page),
-                view=answer_view(shown, self.answer_id, page, per_page))
+                view=answer_view(shown, self.answer_id, page, per_page, self.token))
         elif self.action == "passages":
             await interaction.response.send_message(
                 embeds=passage_embeds(shown, self.page, per_page), ephemeral=True)
@@ -97,12 +100,13 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
                                                     ephemeral=True)
 
 
-def answer_view(answer: Answer | ShownAnswer, answer_id: int, page: int,
-                per_page: int) -> discord.ui.View:
-    """The buttons for page `page` of a shown answer (no timeout: they persist)."""
+def answer_view(answer: Answer | ShownAnswer, answer_id: int, page: int, per_page: int,
+                token: str) -> discord.ui.View:
+    """The buttons for page `page` of a shown answer (no timeout: they persist); `token`
+    ties them to the answer and its channel (Archive.answer_token)."""
     pages = page_count(answer, per_page)
     view = discord.ui.View(timeout=None)
     for action in ACTIONS:
         disabled = (action == "prev" and page == 0) or (action == "more" and page >= pages - 1)
-        view.add_item(AnswerButton(action, answer_id, page, disabled=disabled))
+        view.add_item(AnswerButton(action, answer_id, page, token, disabled=disabled))
     return view

@@ -113,6 +113,14 @@ class NewsdeskBot(commands.Bot):
             return  # handled (and logged if unexpected) by the cog
         log.error("command %s failed", context.command, exc_info=exception)
 
+    @property
+    def runs_background_work(self) -> bool:
+        """Whether this process polls feeds, posts scheduled briefings and watch alerts:
+        of several shard processes, only the one with shard 0 does, so nothing is done
+        twice."""
+        shard_ids = getattr(self, "shard_ids", None)
+        return not shard_ids or 0 in shard_ids
+
     async def close(self) -> None:
         await super().close()
         if self.archive is not None:

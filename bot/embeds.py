@@ -65,9 +65,10 @@ ANSWER_SENTENCE_MAX = 420
 
 
 def citation(hit: Hit) -> str:
-    """"[Title](url) · *Outlet* · 2018-11-24 · `id`", the title linked where it can be."""
-    return (f"{link(title_of(hit, 120), hit.url)} · *{safe_cut(hit.source, 60)}* · "
-            f"{day_label(hit.published)} · {code(hit.article_id)}")
+    """"[Title](url) · *Outlet* · 2018-11-24 · `id`", the title linked where it can be
+    (a URL of over 250 characters is not linked: it would crowd out the answer)."""
+    return (f"{link(title_of(hit, 120), hit.url, 250)} · *{safe_cut(hit.source, 60)}* · "
+            f"{day_label(hit.published)} · {code(hit.article_id, 40)}")
 
 
 def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> discord.Embed:
@@ -76,11 +77,14 @@ def answer_card(answer: Answer | ShownAnswer, page: int, per_page: int) -> disco
     the story; then page `page` of the further sources. The answer stays on every page."""
     first, others = answer.hits[0], other_sources(answer)
     embed = discord.Embed(colour=ANSWER_COLOUR if answer.confident else NOTICE_COLOUR,
-                          title=safe_cut(answer.question, TITLE_MAX))
-    sentence = safe_cut(first.sentence, ANSWER_SENTENCE_MAX)
+                          title=safe_cut(answer.question, 200))
+    cited = citation(first)
+    # The sentence gets what the card has left after the question and its citation.
+    room = ANSWER_CARD_MAX - len(embed.title or "") - len(cited) - 150
+    sentence = safe_cut(first.sentence, max(min(ANSWER_SENTENCE_MAX, room), 80))
     lines = [f"**{sentence}**" if answer.confident else
              f"No sentence answers this clearly. The closest passage says:\n> {sentence}",
-             f"— {citation(first)}"]
+             f"— {cited}"]
     corroboration = first.corroboration
     if len(corroboration.outlets) > 1 or corroboration.copies:
         lines.append(f"{corroboration.summary.capitalize()}: "

@@ -39,10 +39,10 @@ def web_url(url: str | None, limit: int = 512) -> str | None:
     return percent_encode(url.strip(), safe=_URL_SAFE)
 
 
-def link(label: str, url: str | None) -> str:
-    """`label` (already escaped) as a masked link to `url` when it is a web URL, else in
-    bold."""
-    safe = web_url(url)
+def link(label: str, url: str | None, limit: int = 512) -> str:
+    """`label` (already escaped) as a masked link to `url` when it is a web URL (of at
+    most `limit` characters), else in bold."""
+    safe = web_url(url, limit)
     return f"[{label}]({safe})" if safe else f"**{label}**"
 
 

@@ -306,6 +306,8 @@ class Archive:
                          until: date | None) -> Answer:
         if answer.hits or (source is None and since is None and until is None):
             return answer
+        if not self._search().ask(answer.question, 1, min_coverage=LOOSE_COVERAGE).hits:
+            return answer  # nothing matches without the filters either: they are not why
         parts = []
         if source is not None:
             outlets = self._store.sources()
@@ -371,14 +373,21 @@ class Archive:
 
     # Feedback on answers --------------------------------------------------------
 
-    def record_answer(self, answer: Answer, asker: str) -> int:
-        """Keep an answer as shown to `asker` (any id: only its salted hash is kept), so
-        that its buttons work after a restart and verdicts on it can be given; its id."""
+    def record_answer(self, answer: Answer, asker: str, channel: int | None = None) -> int:
+        """Keep an answer as shown to `asker` (any id: only its salted hash is kept) in
+        `channel`, so that its buttons work after a restart and verdicts on it can be
+        given; its id."""
         return self._feedback.record_answer(answer.question, answer.note, answer.confident,
-                                            answer.hits, asker)
+                                            answer.hits, asker, channel)
 
-    def shown_answer(self, answer_id: int) -> ShownAnswer | None:
-        return self._feedback.answer(answer_id)
+    def answer_token(self, answer_id: int, channel: int | None) -> str:
+        """The token a shown answer's buttons carry (see FeedbackLog.token)."""
+        return self._feedback.token(answer_id, channel)
+
+    def shown_answer(self, answer_id: int, token: str | None = None,
+                     channel: int | None = None) -> ShownAnswer | None:
+        """A shown answer; with `token`, only when the token is its own for `channel`."""
+        return self._feedback.answer(answer_id, token, channel)
 
     def is_asker(self, shown: ShownAnswer, user: str) -> bool:
         return self._feedback.user_key(user) == shown.asker
@@ -394,7 +403,7 @@ class Archive:
     def export_feedback(self, out_dir: Path, since: datetime | None = None) -> int:
         """Write the verdicts as an eval set (see feedback.export); how many questions."""
         judgements = self._feedback.judgements(since)
-        ids = {j.answer.hits[0].article_id for j in judgements if j.answer.hits}
+        ids = {h.article_id for j in judgements for h in j.answer.hits}
         return export(judgements, self._store.articles(ids), out_dir)
 
     # Watches ----------------------------------------------------------------------
@@ -428,7 +437,9 @@ class Archive:
         ids = searcher.snapshot.article_ids
         matches = {}
         for watch in watches:
-            on_topic = np.flatnonzero(searcher.articles_on(searcher.parse(watch.topic)))
+            # Not spell-corrected: a watch names what the archive may not hold yet.
+            topic = searcher.parse(watch.topic, correct_spelling=False)
+            on_topic = np.flatnonzero(searcher.articles_on(topic))
             matches[watch.id] = [new[ids[i]] for i in on_topic.tolist() if ids[i] in new]
         return self._watches.announce(matches, self._store.article)
 

@@ -155,11 +155,12 @@ def build_briefing(searcher: Searcher, topic: str, *, since: date | None = None,
     chosen = relevant if window is None else relevant & window
     left_out = 0 if window is None else int(undated.sum())
     empty = replace(empty, undated_left_out=left_out)
-    ids = [snapshot.article_ids[a] for a in _best(scores, chosen, limit * 4)]
     store = searcher.store
-    if added_after is not None:
-        fresh = store.added_after(ids, added_after)
-        ids = [i for i in ids if i in fresh]
+    if added_after is not None:  # before the best are picked: old stories must not crowd out
+        fresh = store.added_since(added_after)
+        chosen = chosen & np.fromiter((i in fresh for i in snapshot.article_ids), bool,
+                                      count=len(snapshot.article_ids))
+    ids = [snapshot.article_ids[a] for a in _best(scores, chosen, limit * 4)]
     if not ids:
         return empty
 

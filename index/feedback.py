@@ -10,6 +10,7 @@ can be measured on its own users' questions.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from collections import Counter
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS shown_answers (
     id INTEGER PRIMARY KEY,
     question TEXT NOT NULL,
     shown TEXT NOT NULL,     -- JSON: the note, the confidence and the hits as shown
+    channel INTEGER,         -- where it was shown: its buttons work there only
     asker TEXT NOT NULL,     -- salted hash of the asker's id
     shown_at TEXT NOT NULL   -- UTC, ISO 8601
 );
@@ -87,15 +89,26 @@ class FeedbackLog:
         return hashlib.sha256(f"{self._salt()}:{user}".encode()).hexdigest()[:32]
 
     def record_answer(self, question: str, note: str, confident: bool, hits: list[Hit],
-                      asker: str) -> int:
+                      asker: str, channel: int | None) -> int:
         shown = json.dumps({"note": note, "confident": confident,
                             "hits": [asdict(h) for h in hits]}, ensure_ascii=False)
         cursor = self._db.execute(
-            "INSERT INTO shown_answers (question, shown, asker, shown_at) VALUES (?, ?, ?, ?)",
-            (question, shown, self.user_key(asker), utc_stamp(datetime.now(UTC))))
+            "INSERT INTO shown_answers (question, shown, channel, asker, shown_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (question, shown, channel, self.user_key(asker), utc_stamp(datetime.now(UTC))))
         return int(cursor.lastrowid or 0)
 
-    def answer(self, answer_id: int) -> ShownAnswer | None:
+    def token(self, answer_id: int, channel: int | None) -> str:
+        """What a button must carry to act on the answer, in that channel: its ids are
+        counted, so without it anyone could page or dismiss another channel's answer."""
+        message = f"{answer_id}:{channel}".encode()
+        return hmac.new(self._salt().encode(), message, hashlib.sha256).hexdigest()[:16]
+
+    def answer(self, answer_id: int, token: str | None = None,
+               channel: int | None = None) -> ShownAnswer | None:
+        """A shown answer; with `token`, only if it is the answer's token for `channel`."""
+        if token is not None and not hmac.compare_digest(token, self.token(answer_id, channel)):
+            return None
         row = self._db.one("SELECT id, question, shown, asker FROM shown_answers WHERE id = ?",
                            (answer_id,))
         return _shown(row) if row else None
@@ -143,7 +156,8 @@ class FeedbackLog:
 def export(judgements: list[Judgement], articles: dict[str, Article], out_dir: Path) -> int:
     """Write `questions.jsonl` and `articles.jsonl` in `newsdesk eval`'s format: a 👍
     makes the sentence shown the answer; a 👎 or "wrong article" is kept as a negative
-    judgement (`wrong_sentence`, `wrong_article`). Returns how many questions."""
+    judgement (`wrong_sentence`, `wrong_article`). The articles are every one the judged
+    answers showed, so eval ranks among what the users saw. Returns how many questions."""
     out_dir.mkdir(parents=True, exist_ok=True)
     questions, used = [], set()
     for judgement in judgements:
@@ -160,7 +174,7 @@ def export(judgements: list[Judgement], articles: dict[str, Article], out_dir: P
         elif judgement.verdict == "wrong_article":
             record["wrong_article"] = first.article_id
         questions.append(record)
-        used.add(first.article_id)
+        used.update(h.article_id for h in shown.hits if h.article_id in articles)
     with open(out_dir / "questions.jsonl", "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(q, ensure_ascii=False) + "\n" for q in questions)
     with open(out_dir / "articles.jsonl", "w", encoding="utf-8") as handle:

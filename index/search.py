@@ -93,7 +93,8 @@ class Answer:
 
 
 class Searcher:
-    """Searches one snapshot. Thread-safe: it holds no mutable state after construction."""
+    """Searches one snapshot. Thread-safe: after construction its only state is a cache of
+    corroboration signatures, which threads may fill at once (a lost entry is recomputed)."""
 
     def __init__(self, snapshot: Snapshot, store: Store, analyzer: Analyzer,
                  ranking: Ranking) -> None:
@@ -111,7 +112,8 @@ class Searcher:
         """How informative a term is in this archive (None if no passage has it)."""
         return self._bm25.term_weight(term)
 
-    def parse(self, question: str, today: date | None = None) -> Query:
+    def parse(self, question: str, today: date | None = None, *,
+              correct_spelling: bool = True) -> Query:
         """The question's search terms, misspellings corrected, and the period it names
         (relative to `today`, by default the local date)."""
         cut = len(question) > MAX_QUESTION_CHARS
@@ -125,7 +127,7 @@ class Searcher:
             unsaid = set(self.analyzer.terms(period.phrase)) - vocabulary.keys()
             terms = [t for t in terms if t not in unsaid]
         corrections = {}
-        for term in dict.fromkeys(terms):
+        for term in dict.fromkeys(terms) if correct_spelling else ():
             if term not in vocabulary:
                 fixed = correct(term, self._bm25.document_frequency)
                 if fixed is not None:
@@ -223,15 +225,17 @@ class Searcher:
     def signatures(self, articles: list[Article]) -> list[frozenset[str]]:
         """Each article's corroboration signature, computed once per index (an article's
         terms and their weights do not change while this snapshot is current)."""
-        missing = [a for a in articles if a.id not in self._signatures]
+        cache = self._signatures
+        found = {a.id: cache[a.id] for a in articles if a.id in cache}
+        missing = [a for a in articles if a.id not in found]
         if missing:
             terms = article_terms(self, missing)
             if len(self._signatures) > _SIGNATURES_KEPT:
-                self._signatures.clear()
+                self._signatures = {}  # a new dict: other threads keep reading the old one
             for article in missing:
-                self._signatures[article.id] = signature(terms[article.id],
-                                                         self._bm25.term_weights)
-        return [self._signatures[a.id] for a in articles]
+                found[article.id] = self._signatures[article.id] = signature(
+                    terms[article.id], self._bm25.term_weights)
+        return [found[a.id] for a in articles]
 
     def articles_on(self, query: Query) -> np.ndarray:
         """The articles that hold every informative word of `query` (briefings and

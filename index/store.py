@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS articles (
     added_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_copy_per_outlet ON articles (source, text_key);
+CREATE INDEX IF NOT EXISTS articles_by_arrival ON articles (added_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Removed articles, so that a feed that still lists one does not bring it back.
 CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY, removed_at TEXT NOT NULL);
@@ -164,10 +165,10 @@ class Store:
         return {article_id: " ".join(json.loads(terms)).split() for article_id, terms in rows
                 if terms}
 
-    def added_after(self, ids: Iterable[str], moment: datetime) -> set[str]:
-        """Those of `ids` that were added to the archive after `moment`."""
-        rows = self._where_id_in("id", ids, "added_at > ?", (utc_stamp(moment),))
-        return {row[0] for row in rows}
+    def added_since(self, moment: datetime) -> set[str]:
+        """The ids of the articles added to the archive after `moment`."""
+        return {row[0] for row in self._db.all(
+            "SELECT id FROM articles WHERE added_at > ?", (utc_stamp(moment),))}
 
     def iter_index_rows(self, terms_version: str) -> Iterator[IndexRow]:
         """Every article with its sentence spans, for building the index, and its

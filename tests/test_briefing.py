@@ -189,3 +189,17 @@ def test_a_timeline_lists_dated_stories_by_day_oldest_first(archive: Archive, tm
     assert payload["days"][2]["stories"][0]["article_id"] == "toll-1"
     assert set(payload["days"][1]["stories"][0]) == {"article_id", "title", "sources",
                                                      "sentence"}
+
+
+def test_new_articles_are_found_however_many_old_ones_match(archive: Archive, tmp_path: Path):
+    old = [{"id": f"old{n}", "title": f"Harbor bridge note {n}", "source": f"Outlet {n}",
+            "published": "2024-01-01",
+            "text": f"The harbor bridge carried traffic on day {n} as every day {n * 7}."}
+           for n in range(40)]
+    archive.add([write_jsonl(tmp_path / "old.jsonl", old)])
+    moment = datetime.now(UTC)
+    archive.add([write_jsonl(tmp_path / "new.jsonl", [
+        {"id": "new", "title": "Harbor bridge closed", "source": "Wire", "published": "2024-01-02",
+         "text": "The harbor bridge closed today."}])])
+    briefing = archive.brief("harbor bridge", added_after=moment, limit=2)
+    assert [i.article_id for i in briefing.items] == ["new"]

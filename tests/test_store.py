@@ -45,7 +45,7 @@ def test_lookups_by_many_ids_are_chunked_under_sqlite_s_parameter_limit(tmp_path
     ids = [f"a{n}" for n in range(1200)] * 2  # repeated ids are asked once
     assert len(store.articles(ids)) == 1200
     assert len(store.sentence_spans(ids)) == 1200
-    assert store.added_after(ids, datetime(2000, 1, 1, tzinfo=UTC)) == set(ids)
+    assert store.added_since(datetime(2000, 1, 1, tzinfo=UTC)) == set(ids)
     db.close()
 
 

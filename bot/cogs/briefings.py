@@ -34,6 +34,8 @@ class Briefings(commands.Cog):
         self.loops: list[tasks.Loop] = []
 
     async def cog_load(self) -> None:
+        if not self.bot.runs_background_work:
+            return
         for schedule in self.bot.settings.briefings:
             self.loops.append(self._start(schedule))
 

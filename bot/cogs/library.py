@@ -83,6 +83,8 @@ class Library(commands.Cog):
         return self.bot.archive
 
     async def cog_load(self) -> None:
+        if not self.bot.runs_background_work:
+            return
         for feed in self.bot.config.feeds:
             self.loops.append(self._start_polling(feed))
 

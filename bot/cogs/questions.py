@@ -102,11 +102,12 @@ class Questions(commands.Cog):
         if not answer.hits:
             await message.reply(no_match_text(answer))
             return
-        embed, view = await self._answer_card(answer, message.author.id)
         if self.settings.answer_in_threads and isinstance(message.channel, discord.TextChannel):
             thread = await message.create_thread(name=cut_end(answer.question, 90) or "Answer")
+            embed, view = await self._answer_card(answer, message.author.id, thread.id)
             await thread.send(embed=embed, view=view)
         else:
+            embed, view = await self._answer_card(answer, message.author.id, message.channel.id)
             await message.reply(embed=embed, view=view)
 
     # Slash commands ---------------------------------------------------------------
@@ -130,7 +131,8 @@ class Questions(commands.Cog):
         if not answer.hits:
             await interaction.followup.send(no_match_text(answer))
             return
-        embed, view = await self._answer_card(answer, interaction.user.id)
+        embed, view = await self._answer_card(answer, interaction.user.id,
+                                              interaction.channel_id)
         await interaction.followup.send(embed=embed, view=view)
 
     @ask.autocomplete("source")
@@ -191,12 +193,16 @@ class Questions(commands.Cog):
         listing = self.archive.search(text, 1)
         return self.archive.article(listing.hits[0].article_id) if listing.hits else None
 
-    async def _answer_card(self, answer: Answer, asker_id: int
+    async def _answer_card(self, answer: Answer, asker_id: int, channel_id: int | None
                            ) -> tuple[discord.Embed, discord.ui.View]:
-        """The answer's first page and its buttons, the answer kept so they persist."""
-        answer_id = await asyncio.to_thread(self.archive.record_answer, answer, str(asker_id))
+        """The answer's first page and its buttons, the answer kept so they persist (in
+        the channel it is shown in, and there only)."""
+        answer_id = await asyncio.to_thread(self.archive.record_answer, answer, str(asker_id),
+                                            channel_id)
+        token = await asyncio.to_thread(self.archive.answer_token, answer_id, channel_id)
         per_page = self.settings.results_per_page
-        return answer_card(answer, 0, per_page), answer_view(answer, answer_id, 0, per_page)
+        return (answer_card(answer, 0, per_page),
+                answer_view(answer, answer_id, 0, per_page, token))
 
     def _answer_k(self) -> int:
         return self.settings.results_per_page * PAGES

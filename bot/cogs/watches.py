@@ -15,9 +15,9 @@ from discord.ext import commands, tasks
 
 from newsdesk.index import Alert
 
-from ..embeds import alert_embeds
+from ..embeds import CONTENT_MAX, alert_embeds
 from ..permissions import admin_roles_text, is_admin
-from ..text import safe_cut
+from ..text import cut_end, safe_cut
 
 if TYPE_CHECKING:
     from newsdesk.index import Archive
@@ -41,7 +41,8 @@ class Watches(commands.Cog):
         return self.bot.archive
 
     async def cog_load(self) -> None:
-        self.poster.start()
+        if self.bot.runs_background_work:
+            self.poster.start()
 
     async def cog_unload(self) -> None:
         self.poster.cancel()
@@ -66,9 +67,14 @@ class Watches(commands.Cog):
             batch: list[Alert] = list(group)
             channel = self.bot.get_channel(batch[0].watch.channel or 0)
             if not isinstance(channel, discord.abc.Messageable):
-                continue  # not visible now: kept for a later round
-            for embeds in alert_embeds(batch):
-                await channel.send(embeds=embeds)
+                continue  # not visible now (or another shard's): kept for a later round
+            try:
+                for embeds in alert_embeds(batch):
+                    await channel.send(embeds=embeds)
+            except discord.HTTPException:  # one channel's trouble must not hold the others
+                log.exception("watch %s: posting to channel %s failed", batch[0].watch.id,
+                              batch[0].watch.channel)
+                continue
             await asyncio.to_thread(self.archive.mark_alerts_posted, [a.id for a in batch])
             posted += len(batch)
         return posted
@@ -92,10 +98,18 @@ class Watches(commands.Cog):
     @watch.command(name="list", description="The topics being watched.")
     async def list_watches(self, interaction: discord.Interaction) -> None:
         watches = await asyncio.to_thread(self.archive.watches)
-        lines = [f"**{w.id}**. “{safe_cut(w.topic, 150)}” → "
-                 + (f"<#{w.channel}>" if w.channel else "console only") for w in watches[:40]]
+        here = [w for w in watches if w.channel in self._channels_here(interaction)]
+        lines = [f"**{w.id}**. “{safe_cut(w.topic, 100)}” → <#{w.channel}>" for w in here]
         await interaction.response.send_message(
-            "\n".join(lines) or "No watches yet: `/watch add topic`.", ephemeral=True)
+            cut_end("\n".join(lines), CONTENT_MAX) or "No watches in this server yet: "
+            "`/watch add topic`.", ephemeral=True)
+
+    @staticmethod
+    def _channels_here(interaction: discord.Interaction) -> set[int | None]:
+        """The channels of the server the command came from: watches are per server."""
+        guild = interaction.guild
+        channels = {c.id for c in guild.channels} if guild else set()
+        return channels | {interaction.channel_id}
 
     @app_commands.command(name="unwatch", description="Stop a watch (admins).")
     @app_commands.describe(watch="The watch's number, from /watch list")
@@ -105,7 +119,9 @@ class Watches(commands.Cog):
             await interaction.response.send_message(
                 f"Only admins can stop watches ({admin_roles_text(self.bot)}).", ephemeral=True)
             return
-        removed = await asyncio.to_thread(self.archive.remove_watch, watch)
+        watches = await asyncio.to_thread(self.archive.watches)
+        ours = {w.id for w in watches if w.channel in self._channels_here(interaction)}
+        removed = watch in ours and await asyncio.to_thread(self.archive.remove_watch, watch)
         await interaction.response.send_message(
             f"Stopped watch {watch}." if removed else f"No watch has the number {watch}.",
             ephemeral=not removed)

@@ -287,3 +287,16 @@ async def test_answers_can_go_into_a_thread_on_the_question(world):
     [card] = thread.last_message.embeds
     assert ANSWERS_THE_TOLL.search(card.description)
     assert thread.name == QUESTION
+
+
+async def test_a_button_acts_only_on_its_own_answer_in_its_own_channel(world):
+    """A button carries the answer's id and a token for that answer and channel: a
+    custom_id made up by a user (another id, another channel, no token) finds nothing."""
+    env, guild, channel, alice, _ = world
+    await alice.send(channel, f"{env.bot.user.mention} {QUESTION}")
+    _, _, answer_id, _, token = _button(channel.last_message, "👍").split(":")
+    archive, other = env.bot.archive, guild.create_text_channel("elsewhere")
+    assert archive.shown_answer(int(answer_id), token, channel.id).question == QUESTION
+    assert archive.shown_answer(int(answer_id), "0" * 16, channel.id) is None
+    assert archive.shown_answer(int(answer_id), token, other.id) is None
+    assert archive.shown_answer(int(answer_id) + 1, token, channel.id) is None

@@ -177,3 +177,12 @@ def test_safe_cut_keeps_long_text_within_its_limit_instead_of_dropping_it():
 
 def test_an_id_shown_as_code_cannot_close_its_code_span():
     assert code("x` [Click](https://evil.example) `\ny") == "`x' [Click](https://evil.example) ' y`"
+
+
+def test_the_card_stays_within_its_budget_whatever_its_parts():
+    long = hit(1, sentence="Word " * 400 + "end.", title="T" * 300,
+               url="https://news.example/" + "a" * 200)
+    long = dataclasses.replace(long, source="S" * 200, article_id="x" * 100)
+    card = answer_card(answer("Q" * 300 + "?", [long, hit(2), hit(3)], confident=True), 0, 3)
+    assert len(card) <= ANSWER_CARD_MAX
+    assert "(https://news.example/a" in card.description  # a long URL is still linked

@@ -87,6 +87,10 @@ def test_shard_flags_make_a_bot_that_runs_a_slice_of_the_shards(tmp_path, capsys
     bot = make_bot(args, config, settings)
     assert isinstance(bot, ShardedNewsdeskBot)
     assert (bot.shard_ids, bot.shard_count) == ([0, 1], 4)
+    assert bot.runs_background_work  # shard 0's process polls feeds and posts schedules
+    other = make_bot(parser.parse_args(["bot", "--shard-ids", "2,3", "--shard-count", "4"]),
+                     config, settings)
+    assert not other.runs_background_work  # the others only answer
     assert not isinstance(make_bot(parser.parse_args(["bot"]), config, settings),
                           ShardedNewsdeskBot)
     for flags, problem in ((["--shard-ids", "0"], "go together"),

@@ -83,7 +83,7 @@ async def test_a_mention_is_answered_with_an_embed_reply_that_pings_no_one(conne
     buttons = [c for row in sent["components"] for c in row["components"]]
     assert [c.get("label") or c["emoji"]["name"] for c in buttons] == [
         "Passages", "Previous", "More", "Dismiss", "👍", "👎", "Wrong article"]
-    assert all(re.fullmatch(r"nd:[a-z_]+:[0-9]+:0", c["custom_id"]) for c in buttons)
+    assert all(re.fullmatch(r"nd:[a-z_]+:[0-9]+:0:[0-9a-f]{16}", c["custom_id"]) for c in buttons)
 
 
 async def test_a_slash_command_is_deferred_then_answered_by_follow_up(connected, fake):
