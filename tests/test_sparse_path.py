@@ -4,6 +4,7 @@ the same as scoring every passage densely, as it was done before (the reference 
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,28 +17,40 @@ from newsdesk.index.search import _CANDIDATES_PER_HIT, _boost
 
 from .conftest import NEWSQA, needs_newsqa, write_jsonl
 
+TODAY = date(2024, 7, 1)
 
-def dense_pool(archive: Archive, question: str, k: int, min_coverage: float) -> list[int]:
+
+def dense_pool(archive: Archive, question: str, k: int, min_coverage: float,
+               source: str | None = None, since: date | None = None) -> list[int]:
     """The ranked pool of passages by the dense path: every passage scored."""
     searcher = archive._search()
     snap, ranking = searcher.snapshot, searcher.ranking
-    query = searcher.parse(question)
+    query = searcher.parse(question, TODAY)
+    owner = np.asarray(snap.passage_article)
     scores = snap.passages.scores(query.known_terms)
-    scores += ranking.article_weight * snap.articles.scores(query.known_terms)[
-        np.asarray(snap.passage_article)]
+    scores += ranking.article_weight * snap.articles.scores(query.known_terms)[owner]
     _boost(scores, snap.passage_first, ranking.lead_boost)
+    if query.period is not None:
+        _boost(scores, searcher._articles_in_period(query.period)[owner], ranking.period_boost)
     coverage = searcher.coverage(query, snap.passages)
+    allowed = searcher.articles_allowed(source, since, None)
+    if allowed is not None:
+        coverage[~allowed[owner]] = 0.0
     gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
     top = top_k(gated, k * _CANDIDATES_PER_HIT)
     top = top[np.isfinite(gated[top])]
     return top[np.lexsort((top, -coverage[top], -scores[top]))].tolist()
 
 
-def sparse_pool(archive: Archive, question: str, k: int, min_coverage: float) -> list[int]:
+def sparse_pool(archive: Archive, question: str, k: int, min_coverage: float,
+                source: str | None = None, since: date | None = None) -> list[int]:
     searcher = archive._search()
-    query = searcher.parse(question)
+    query = searcher.parse(question, TODAY)
     candidates = searcher._candidates(query)
     scores, coverage = searcher._score(query, candidates)
+    allowed = searcher.articles_allowed(source, since, None)
+    if allowed is not None:
+        coverage[~allowed[np.asarray(searcher.snapshot.passage_article)[candidates]]] = 0.0
     gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
     top = top_k(gated, k * _CANDIDATES_PER_HIT)
     top = top[np.isfinite(gated[top])]
@@ -48,9 +61,10 @@ def assert_same_pools(archive: Archive, questions: list[str]) -> None:
     ranked = 0
     for question in questions:
         for min_coverage in (0.15, 0.2):
-            dense = dense_pool(archive, question, 10, min_coverage)
-            assert sparse_pool(archive, question, 10, min_coverage) == dense, question
-            ranked += len(dense) >= 10
+            for source, since in ((None, None), ("Outlet 3", None), (None, date(2024, 3, 1))):
+                dense = dense_pool(archive, question, 10, min_coverage, source, since)
+                assert sparse_pool(archive, question, 10, min_coverage, source, since) == dense
+                ranked += len(dense) >= 10
     assert ranked > len(questions)  # most questions rank a full pool: a real comparison
 
 
@@ -74,13 +88,15 @@ def test_the_same_ranking_as_the_dense_path_on_generated_news(tmp_path: Path, se
         return " ".join(rng.choices(vocabulary, weights, k=rng.randint(6, 14))) + "."
 
     records = [{"id": f"a{n}", "title": sentence(), "source": f"Outlet {n % 7}",
+                "published": f"2024-{1 + n % 6:02d}-{1 + n % 28:02d}" if n % 5 else None,
                 "text": " ".join(sentence() for _ in range(rng.randint(3, 14)))}
                for n in range(300)]
     archive = Archive(IndexSettings(tmp_path / "data"))
     try:
         archive.add([write_jsonl(tmp_path / "gen.jsonl", records)])
         questions = [" ".join(rng.choices(vocabulary, weights, k=rng.randint(1, 5)))
-                     for _ in range(60)]
+                     + (" in March 2024" if n % 3 == 0 else "")  # a period favoured
+                     for n in range(60)]
         assert_same_pools(archive, questions)
     finally:
         archive.close()
