@@ -321,6 +321,7 @@ class Searcher:
                     for p in chosen}
         articles = self.store.articles([*ids, *(i for v in copy_ids.values() for i in v)])
         sentences = self.store.sentence_spans(ids)
+        cached = self.store.sentence_terms(ids, ANALYZER_VERSION)  # no need to analyse again
         ranking = self.ranking
         hits: list[Hit] = []
         answer_scores: list[float] = []
@@ -331,8 +332,13 @@ class Searcher:
                 continue  # removed since this index was built; the next one leaves it out
             start, end = int(snap.passage_start[p]), int(snap.passage_end[p])
             spans = [(i, s, e) for i, (s, e) in enumerate(sentences.get(article_id, []))
-                     if start <= s and e <= end] or [(0, start, end)]
-            candidates = [Candidate(article.text[s:e], self.analyzer.terms(article.text[s:e]), i)
+                     if start <= s and e <= end]
+            terms = cached.get(article_id)
+            if not spans or terms is None or len(terms) != len(sentences[article_id]):
+                terms = None  # no cache for these sentences: analyse them
+                spans = spans or [(0, start, end)]
+            candidates = [Candidate(article.text[s:e], terms[i] if terms is not None
+                                    else self.analyzer.terms(article.text[s:e]), i)
                           for i, s, e in spans]
             sentence_scores = score_sentences(
                 query.text, query.known_terms, candidates,
@@ -383,13 +389,16 @@ class _PassageTexts:
         self._snapshot = snapshot
         self.store = store
         self._shingles: dict[int, frozenset[tuple[str, ...]]] = {}
+        self._texts: dict[str, str] = {}
 
     def shingles(self, passage: int) -> frozenset[tuple[str, ...]]:
         if passage not in self._shingles:
             snap = self._snapshot
             article_id = snap.article_ids[snap.passage_article[passage]]
-            article = self.store.article(article_id)
-            text = article.text[snap.passage_start[passage]:snap.passage_end[passage]] if (
-                article) else ""
-            self._shingles[passage] = shingles(text)
+            if article_id not in self._texts:
+                article = self.store.article(article_id)
+                self._texts[article_id] = article.text if article else ""
+            text = self._texts[article_id]
+            self._shingles[passage] = shingles(
+                text[snap.passage_start[passage]:snap.passage_end[passage]])
         return self._shingles[passage]

@@ -158,6 +158,14 @@ class Store:
         return {article_id: [tuple(s) for s in json.loads(spans)]
                 for article_id, spans in self._where_id_in("id, sentences", ids)}
 
+    def sentence_terms(self, ids: Iterable[str], terms_version: str
+                       ) -> dict[str, list[list[str]]]:
+        """Each sentence's index terms, for the articles whose terms the analyzer
+        `terms_version` cached at ingest (the others are left out)."""
+        rows = self._where_id_in("id, terms", ids, "terms_version = ?", (terms_version,))
+        return {article_id: [t.split() for t in json.loads(terms)]
+                for article_id, terms in rows if terms}
+
     def cached_terms(self, ids: Iterable[str], terms_version: str) -> dict[str, list[str]]:
         """The index terms of these articles' text, where the analyzer `terms_version`
         cached them at ingest (others are left out: analyse their text)."""
