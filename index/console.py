@@ -227,7 +227,9 @@ def render_ingest(console: Console, report: IngestReport) -> None:
     console.print(Text.assemble((str(report.added), "bold"), " added, ",
                                 (str(report.duplicates), "bold"), " already stored, ",
                                 (str(len(report.rejected)), "bold"),
-                                f" rejected ({plural(report.files, 'file')} or pages read)"))
+                                f" rejected ({report.files} "
+                                f"{'file or page' if report.files == 1 else 'files or pages'}"
+                                " read)"))
     for alert in report.alerts:
         console.print(Text(clean(alert.line), style="bold cyan"), soft_wrap=True)
 

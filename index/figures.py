@@ -186,8 +186,11 @@ def figure_changes(claims: list[Claim]) -> tuple[list[Dispute], list[Series]]:
                 series.append(Series(counts, event, outlet, tuple(changes)))
         if any(a.value != b.value and a.sentence != b.sentence
                for a in current for b in current):
-            unique = list({(c.value, c.sentence): c for c in current}.values())
-            disputes.append(Dispute(counts, event, tuple(sorted(unique, key=lambda c: c.value))))
+            unique: dict[tuple[int, str], Claim] = {}
+            for claim in current:  # a copy's claim yields to its original's
+                unique.setdefault((claim.value, claim.sentence), claim)
+            disputes.append(Dispute(counts, event,
+                                    tuple(sorted(unique.values(), key=lambda c: c.value))))
     return disputes, series
 
 
