@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.prompt import Confirm
@@ -269,48 +270,37 @@ def cmd_ask(args: argparse.Namespace, out: Console, err: Console) -> int:
         archive.close()
 
 
-def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _show(args: argparse.Namespace, out: Console, err: Console,
+          compute: Callable[[Archive], Any], render: Callable[[Console, Any], None]) -> int:
+    """A reading command: what `compute` returns from the archive, as JSON (`--json`) or
+    laid out by `render`."""
     archive = _open(args)
     try:
         _ready(archive, err, args)
-        answer = archive.search(args.query, args.k, source=args.source, since=args.since,
-                                until=args.until)
+        result = compute(archive)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False))
+            print(json.dumps(result.to_json(), ensure_ascii=False))
         else:
-            show.render_search(out, answer)
+            render(out, result)
         return 0
     finally:
         archive.close()
+
+
+def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
+    return _show(args, out, err, lambda archive: archive.search(
+        args.query, args.k, source=args.source, since=args.since, until=args.until),
+        show.render_search)
 
 
 def cmd_brief(args: argparse.Namespace, out: Console, err: Console) -> int:
-    archive = _open(args)
-    try:
-        _ready(archive, err, args)
-        briefing = archive.brief(args.topic, since=args.since, until=args.until, limit=args.k)
-        if args.json:
-            print(json.dumps(briefing.to_json(), ensure_ascii=False))
-        else:
-            show.render_briefing(out, briefing)
-        return 0
-    finally:
-        archive.close()
+    return _show(args, out, err, lambda archive: archive.brief(
+        args.topic, since=args.since, until=args.until, limit=args.k), show.render_briefing)
 
 
 def cmd_timeline(args: argparse.Namespace, out: Console, err: Console) -> int:
-    archive = _open(args)
-    try:
-        _ready(archive, err, args)
-        timeline = archive.timeline(args.topic, since=args.since, until=args.until,
-                                    limit=args.k)
-        if args.json:
-            print(json.dumps(timeline.to_json(), ensure_ascii=False))
-        else:
-            show.render_timeline(out, timeline)
-        return 0
-    finally:
-        archive.close()
+    return _show(args, out, err, lambda archive: archive.timeline(
+        args.topic, since=args.since, until=args.until, limit=args.k), show.render_timeline)
 
 
 def cmd_watch(args: argparse.Namespace, out: Console, err: Console) -> int:
