@@ -112,24 +112,19 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     search.add_argument("query")
     filters(search, 10)
 
-    brief = command("brief", "A briefing: what the archive says on a topic, newest first.")
-    brief.add_argument("topic")
-    brief.add_argument("--since", type=_day, help="only articles published on or after "
+    def topic_command(name: str, help_: str, k: int) -> None:
+        p = command(name, help_)
+        p.add_argument("topic")
+        p.add_argument("--since", type=_day, help="only articles published on or after "
                                                   "(YYYY-MM-DD, or an age: 7d, 2w, 3m, 1y)")
-    brief.add_argument("--until", type=_day, help="only articles published on or before")
-    brief.add_argument("-k", type=_positive, default=8, help="at most this many stories "
-                                                             "(default 8)")
-    brief.add_argument("--json", action="store_true", help="print JSON instead of text")
+        p.add_argument("--until", type=_day, help="only articles published on or before")
+        p.add_argument("-k", type=_positive, default=k,
+                       help=f"at most this many stories (default {k})")
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    timeline = command("timeline", "A topic's dated stories in order, grouped by day, with "
-                                   "the figures that changed.")
-    timeline.add_argument("topic")
-    timeline.add_argument("--since", type=_day, help="only articles published on or after "
-                                                     "(YYYY-MM-DD, or an age: 7d, 2w, 3m, 1y)")
-    timeline.add_argument("--until", type=_day, help="only articles published on or before")
-    timeline.add_argument("-k", type=_positive, default=30, help="at most this many stories "
-                                                                 "(default 30)")
-    timeline.add_argument("--json", action="store_true", help="print JSON instead of text")
+    topic_command("brief", "A briefing: what the archive says on a topic, newest first.", 8)
+    topic_command("timeline", "A topic's dated stories in order, grouped by day, with the "
+                              "figures that changed.", 30)
 
     watch = command("watch", "Follow topics: each new story on one is announced once.")
     watch_actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION")
