@@ -103,21 +103,28 @@ class Bm25:
             scores[self._post_docs[lo:hi]] += self.idf[tid] * self._post_weights[lo:hi]
         return scores
 
-    def scores_of(self, terms: list[str], documents: np.ndarray) -> np.ndarray:
-        """`scores(terms)[documents]` for ascending `documents`, touching only the
-        postings: what a question costs grows with its terms' postings, not the index."""
+    def positions(self, documents: np.ndarray) -> np.ndarray:
+        """Where each document of the index stands in `documents` (-1: not there)."""
+        at = np.full(self.size, -1, dtype=np.int64)
+        at[documents] = np.arange(len(documents))
+        return at
+
+    def scores_of(self, terms: list[str], documents: np.ndarray,
+                  positions: np.ndarray | None = None) -> np.ndarray:
+        """`scores(terms)[documents]`, adding only the postings' weights (`positions`:
+        this index's `positions(documents)`, if already made)."""
         scores = np.zeros(len(documents))
         if not len(documents):
             return scores
+        at = self.positions(documents) if positions is None else positions
         for term in terms:
             tid = self.vocabulary.get(term)
             if tid is None:
                 continue
             lo, hi = self._offsets[tid], self._offsets[tid + 1]
-            docs = self._post_docs[lo:hi]
-            at = np.minimum(np.searchsorted(documents, docs), len(documents) - 1)
-            found = documents[at] == docs
-            scores[at[found]] += self.idf[tid] * self._post_weights[lo:hi][found]
+            where = at[self._post_docs[lo:hi]]
+            found = where >= 0
+            scores[where[found]] += self.idf[tid] * self._post_weights[lo:hi][found]
         return scores
 
     def hint_documents(self, terms: list[str], k: int, limit: int = 4096) -> np.ndarray:

@@ -184,19 +184,22 @@ class Searcher:
         if its article was published in the period the question names.
         """
         ranking = self.ranking
-        scores = self._bm25.scores_of(query.known_terms, candidates)
+        positions = self._bm25.positions(candidates)
+        scores = self._bm25.scores_of(query.known_terms, candidates, positions)
         articles = self._passage_article[candidates]
         if ranking.article_weight and len(candidates):
-            unique = _union([articles], self.snapshot.articles.size)
-            whole = self.snapshot.articles.scores_of(query.known_terms, unique)
-            scores += ranking.article_weight * whole[np.searchsorted(unique, articles)]
+            index = self.snapshot.articles
+            unique = _union([articles], index.size)
+            at = index.positions(unique)
+            whole = index.scores_of(query.known_terms, unique, at)
+            scores += ranking.article_weight * whole[at[articles]]
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
                    ranking.period_boost)
         coverage = np.zeros(len(candidates))
         for term, share in self._shares(query).items():
-            coverage[np.searchsorted(candidates, self._bm25.documents_with(term))] += share
+            coverage[positions[self._bm25.documents_with(term)]] += share
         return scores, coverage
 
     def _articles_in_period(self, period: Period) -> np.ndarray:
