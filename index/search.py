@@ -28,6 +28,8 @@ _CANDIDATES_PER_HIT = 8
 # A question is searched for by its first this many characters: no real question is
 # longer, and the cost of parsing grows with the length of what is pasted.
 MAX_QUESTION_CHARS = 1000
+# Above 1 / this share of the passages, candidates are scored by summing every posting.
+_DENSE_FROM = 8
 # Corroboration signatures kept per index, enough for the articles a team asks about.
 _SIGNATURES_KEPT = 50_000
 
@@ -184,15 +186,24 @@ class Searcher:
         if its article was published in the period the question names.
         """
         ranking = self.ranking
+        terms = query.known_terms
         positions = self._bm25.positions(candidates)
-        scores = self._bm25.scores_of(query.known_terms, candidates, positions)
         articles = self._passage_article[candidates]
-        if ranking.article_weight and len(candidates):
-            index = self.snapshot.articles
-            unique = _union([articles], index.size)
-            at = index.positions(unique)
-            whole = index.scores_of(query.known_terms, unique, at)
-            scores += ranking.article_weight * whole[at[articles]]
+        index = self.snapshot.articles
+        if len(candidates) * _DENSE_FROM > self._bm25.size:
+            # Most passages hold a question word: adding up every posting into arrays
+            # over all documents, then taking the candidates, is cheaper than placing
+            # each posting. Either way the scores are the same.
+            scores = self._bm25.scores(terms)[candidates]
+            whole = index.scores(terms)[articles] if ranking.article_weight else 0.0
+        else:
+            scores = self._bm25.scores_of(terms, candidates, positions)
+            whole = 0.0
+            if ranking.article_weight and len(candidates):
+                unique = _union([articles], index.size)
+                at = index.positions(unique)
+                whole = index.scores_of(terms, unique, at)[at[articles]]
+        scores += ranking.article_weight * whole
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
@@ -283,7 +294,11 @@ class Searcher:
         scores of those looked at."""
         # Okapi scores can be negative on tiny archives, so irrelevant passages get -inf.
         gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
-        top = top_k(gated, k * _CANDIDATES_PER_HIT)
+        pool = k * _CANDIDATES_PER_HIT
+        # The rarest question term's passages hold likely winners: their k-th best score
+        # bounds the rest (top_k's hint), so only better scores are sorted.
+        hint = np.searchsorted(candidates, self._bm25.hint_documents(query.known_terms, pool))
+        top = top_k(gated, pool, hint)
         top = top[np.isfinite(gated[top])]
         # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
         # coverage breaks ties, then the passage number.
