@@ -272,14 +272,19 @@ def _show(args: argparse.Namespace, out: Console, err: Console,
     archive = _open(args)
     try:
         _ready(archive, err, args)
-        result = compute(archive)
-        if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False))
-        else:
-            render(out, result)
-        return 0
+        return _emit(args, out, compute(archive), render)
     finally:
         archive.close()
+
+
+def _emit(args: argparse.Namespace, out: Console, result: Any,
+          render: Callable[[Console, Any], None]) -> int:
+    """`result` as one JSON line with `--json`, else laid out by `render`."""
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        render(out, result)
+    return 0
 
 
 def cmd_search(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -388,12 +393,7 @@ def cmd_feedback(args: argparse.Namespace, out: Console, err: Console) -> int:
                            f"{show.clean(str(args.out_dir))}; measure with: newsdesk eval "
                            f"{show.clean(str(args.out_dir))}"))
             return 0
-        summary = archive.feedback_summary(since)
-        if args.json:
-            print(json.dumps(summary.to_json(), ensure_ascii=False))
-        else:
-            show.render_feedback(out, summary)
-        return 0
+        return _emit(args, out, archive.feedback_summary(since), show.render_feedback)
     finally:
         archive.close()
 
@@ -401,12 +401,7 @@ def cmd_feedback(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        stats = archive.stats()
-        if args.json:
-            print(json.dumps(stats.to_json(), ensure_ascii=False))
-        else:
-            show.render_stats(out, stats)
-        return 0
+        return _emit(args, out, archive.stats(), show.render_stats)
     finally:
         archive.close()
 
