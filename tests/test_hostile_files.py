@@ -7,7 +7,6 @@ seeded random junk in every format, which may only ever give records or rejectio
 import json
 import os
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,8 @@ from newsdesk.index.readers import (
     read_file,
 )
 from newsdesk.index.records import Article, RawRecord, Rejection
+
+from .test_readers import stores_in_sqlite
 
 TOO_BIG = MAX_ARTICLE_BYTES + 1000
 
@@ -102,11 +103,7 @@ def ingest_without_a_store(paths: list[Path]) -> tuple[list[Article], list[Rejec
 
 
 def assert_storable(article: Article) -> None:
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE a (id, title, source, url, published, authors, text, origin)")
-    db.execute("INSERT INTO a VALUES (?,?,?,?,?,?,?,?)",
-               (article.id, article.title, article.source, article.url, article.published,
-                json.dumps(article.authors, ensure_ascii=False), article.text, article.origin))
+    stores_in_sqlite(article)
     assert article.title and article.text.strip()
 
 
