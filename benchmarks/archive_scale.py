@@ -10,11 +10,11 @@ undated — and text) and added with `Archive.add`. Then, at about N passages:
                drawn from random passages, after a warm-up; and `newsdesk ask --json -`
                fed them all on standard input, as one process;
   serving      VmRSS of a fresh process that opens the archive and answers them, and the
-               data folder's size (SQLite + the current index snapshot);
+               data folder's size (SQLite + the current index);
   add one      an article with three invented words, added with `newsdesk add` and asked
                for with `newsdesk ask` (two processes), and in process (`archive.add`
                then `archive.ask`); it must be the first hit;
-  tantivy      the same passages (the current snapshot's spans cut from the stored,
+  tantivy      the same passages (the current index's spans cut from the stored,
                cleaned article text; a lead passage's title terms, which newsdesk adds,
                are not included) in a RAM index with tantivy's en_stem tokenizer; top 10
                (parse_query + search) for the same questions.
@@ -263,13 +263,12 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     rebuild_s, rebuild_cpu = time.perf_counter() - began, time.process_time() - cpu
     print(f"full rebuild: {rebuild_s:.1f} s (CPU {rebuild_cpu:.1f} s)")
 
-    snapshot = archive._search().snapshot.folder
     sqlite_mib = sum(f.stat().st_size for f in data_dir.glob("newsdesk.sqlite3*")) / 2**20
-    index_mib = folder_mib(snapshot)
+    index_mib = archive._search().snapshot.disk_bytes() / 2**20
     disk_mib = sqlite_mib + index_mib
-    print(f"disk: {disk_mib:.0f} MiB = SQLite {sqlite_mib:.0f} + index snapshot "
-          f"{index_mib:.0f} (the data folder holds {folder_mib(data_dir):.0f} MiB with the "
-          f"previous snapshot, kept for readers)")
+    print(f"disk: {disk_mib:.0f} MiB = SQLite {sqlite_mib:.0f} + index {index_mib:.0f} (the "
+          f"data folder holds {folder_mib(data_dir):.0f} MiB with the previous index, kept "
+          f"for readers)")
 
     # 4. The ask path, in process and through the command line.
     qrng = random.Random(args.seed + 1)
@@ -387,7 +386,8 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     print(f"add one article until answerable: newsdesk add + newsdesk ask {add_cli:.1f} s "
           f"(add {statistics.median(cli_add_s):.1f} s; CPU {statistics.median(cli_cpu):.1f} s), "
           f"in process {add_inproc:.1f} s (CPU {statistics.median(inproc_cpu):.1f} s); "
-          f"medians of {args.probes}; each add rebuilds the whole index")
+          f"medians of {args.probes}; the index then has "
+          f"{len(archive._search().snapshot.entries)} segments)")
 
     passages = stats.indexed_passages
     tantivy_cell = f"{tantivy_median:.3f}" if tantivy_median else "—"

@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsdesk.index.analyzer import STOPWORDS, Analyzer
-from newsdesk.index.bm25 import Bm25, Bm25Params, top_k
+from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, top_k
 from newsdesk.index.cleaning import clean_article_text
 from newsdesk.index.passages import make_passages, window_starts
 from newsdesk.index.sentences import sentence_spans
@@ -115,16 +115,16 @@ def main() -> None:
         queries.append(rng.sample(doc, rng.randint(2, 6)))
 
     began = time.perf_counter()
-    ours = Bm25.build(docs, params)
+    postings = Postings.build(docs)
     build_s = time.perf_counter() - began
     with tempfile.TemporaryDirectory() as tmp:
-        ours.save(Path(tmp), "bench")
+        postings.save(Path(tmp), "bench")
         disk = sum(f.stat().st_size for f in Path(tmp).iterdir())
-        del ours
+        del postings
         gc.collect()
         before = rss_mib()
         began = time.perf_counter()
-        ours = Bm25.load(Path(tmp), "bench")
+        ours = Bm25([Part(Postings.load(Path(tmp), "bench"))], params)
         load_s = time.perf_counter() - began
         ours.scores(queries[0])
         serving = rss_mib() - before

@@ -31,7 +31,7 @@ from .feedback import FeedbackLog, FeedbackSummary, ShownAnswer, export
 from .feedlog import FeedLog, FeedPoll
 from .feeds import FeedReport, poll
 from .fetch import Fetcher
-from .indexer import build_index
+from .indexer import build_index, update_index
 from .ingest import IngestReport, fetch_pages, is_url, read_paths, store_records
 from .markers import Marker, Markers
 from .params import IndexParams
@@ -40,7 +40,7 @@ from .ranking import Ranking
 from .readers import read_bytes
 from .records import Article, Hit, RawRecord, Rejection
 from .search import LOOSE_COVERAGE, Answer, Searcher
-from .snapshot import clear_snapshots, current_snapshot_folder, load_snapshot
+from .snapshot import clear_index, current_manifest, has_index, load_snapshot
 from .store import Store
 from .timeline import Timeline, timeline_of
 from .watches import Alert, Watch, Watches
@@ -199,11 +199,12 @@ class Archive:
         """Fetch one feed and add its new entries; never raises for a bad feed."""
         return poll(feed, fetcher, self._feed_log, self._store.known, self.add_records)
 
-    def rebuild(self, progress: Progress | None = None) -> Path:
-        """Build a fresh index from the store and switch to it atomically."""
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Build a fresh index from the store, as one segment, and switch to it
+        atomically."""
         with self._writing():
-            return build_index(self._store, self._index_root, self._analyzer,
-                               self.settings.params, progress or Silent())
+            build_index(self._store, self._index_root, self._analyzer, self.settings.params,
+                        progress or Silent())
 
     def ensure_searchable(self, progress: Progress | None = None, *,
                           seed: bool = False) -> str | None:
@@ -244,10 +245,11 @@ class Archive:
         """Why the index does not reflect the store and the settings, or None."""
         searcher = self._current_searcher()
         if searcher is None:
-            return "there is no index yet" if self._store.count() else None
-        built = IndexParams.from_json(searcher.snapshot.meta.get("params"))
-        if built is None:
-            return "it was built by an older newsdesk"
+            if not self._store.count():
+                return None
+            return ("it was built by an older newsdesk" if has_index(self._index_root)
+                    else "there is no index yet")
+        built = searcher.snapshot.params
         if built != self.settings.params:
             changes = ", ".join(self.settings.params.differences(built))
             return f"its settings changed ({changes})"
@@ -256,11 +258,21 @@ class Archive:
         return None
 
     def _update_index(self, progress: Progress) -> None:
+        """Index what changed in the store: only the changes when the index is current
+        otherwise (see indexer.py), everything when it is missing or was built with
+        other settings."""
         if self._store.count() == 0:
-            clear_snapshots(self._index_root)  # everything was removed
-        elif self.needs_rebuild():
-            build_index(self._store, self._index_root, self._analyzer, self.settings.params,
-                        progress)
+            clear_index(self._index_root)  # everything was removed
+            return
+        searcher = self._current_searcher()
+        current = searcher.snapshot if searcher else None
+        params = self.settings.params
+        if current is None or current.params != params:
+            build_index(self._store, self._index_root, self._analyzer, params, progress)
+        elif (update_index(self._store, current, self._analyzer, params, progress) is None
+              and current.store_revision != self._store.revision()):
+            # The store changed without a logged change (an older newsdesk wrote to it).
+            build_index(self._store, self._index_root, self._analyzer, params, progress)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -356,7 +368,7 @@ class Archive:
     def sources(self) -> list[str]:
         """The outlets in the index, by name."""
         searcher = self._current_searcher()
-        return list(searcher.snapshot.sources) if searcher else []
+        return searcher.snapshot.live_sources() if searcher else []
 
     def titles(self, text: str, limit: int = 25) -> list[TitleMatch]:
         """Articles whose title or id contains `text`, newest first."""
@@ -364,12 +376,12 @@ class Archive:
 
     def passage_words(self) -> list[int]:
         """Words (split on white space) in each indexed passage: what a reader reads."""
-        searcher = self._search()
-        snap = searcher.snapshot
-        texts = self._store.articles(snap.article_ids)
-        return [len(texts[snap.article_ids[a]].text[s:e].split())
-                for a, s, e in zip(snap.passage_article.tolist(), snap.passage_start.tolist(),
-                                   snap.passage_end.tolist(), strict=True)]
+        snap = self._search().snapshot
+        texts = self._store.articles(snap.article_ids)  # (not those removed since)
+        ids = [snap.article_ids[a] for a in snap.passage_article.tolist()]
+        return [len(texts[i].text[s:e].split()) for i, s, e in zip(
+            ids, snap.passage_start.tolist(), snap.passage_end.tolist(), strict=True)
+            if i in texts]
 
     # Feedback on answers --------------------------------------------------------
 
@@ -455,16 +467,15 @@ class Archive:
         searcher = self._current_searcher()
         meta = searcher.snapshot.meta if searcher else {}
         try:
-            size = sum(f.stat().st_size for f in searcher.snapshot.folder.iterdir()) if (
-                searcher) else 0
-        except FileNotFoundError:  # another process's build removed that snapshot
+            size = searcher.snapshot.disk_bytes() if searcher else 0
+        except FileNotFoundError:  # another process's change removed a file of it
             size = 0
         return ArchiveStats(
             data_dir=self.settings.data_dir, articles=self._store.count(),
             sources=self._store.sources(), first_date=first, last_date=last, undated=undated,
             indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
             index_stale=self.needs_rebuild(),
-            params=IndexParams.from_json(meta.get("params")) or self.settings.params,
+            params=searcher.snapshot.params if searcher else self.settings.params,
             index_bytes=size, feeds=self._feed_log.polls(),
         )
 
@@ -476,12 +487,14 @@ class Archive:
 
     def _current_searcher(self) -> Searcher | None:
         """The searcher over the current snapshot, reloaded when another build switched it."""
-        folder = current_snapshot_folder(self._index_root)
+        name = current_manifest(self._index_root)
         with self._lock:
-            if folder is None:
+            if name is None:
                 self._searcher = None
-            elif self._searcher is None or self._searcher.snapshot.folder != folder:
-                snapshot = load_snapshot(self._index_root)  # may be newer than `folder`
+            elif self._searcher is None or self._searcher.snapshot.name != name:
+                previous = self._searcher.snapshot if self._searcher else None
+                # (may be newer than `name`; segments already loaded are kept)
+                snapshot = load_snapshot(self._index_root, previous)
                 self._searcher = (Searcher(snapshot, self._store, self._analyzer, self.ranking)
                                   if snapshot else None)
             return self._searcher

@@ -1,4 +1,4 @@
-"""BM25Okapi over an inverted index stored as plain arrays.
+"""BM25Okapi over inverted indexes stored as plain arrays, one per segment.
 
 The scores are rank-bm25's `BM25Okapi` exactly (Robertson IDF with the epsilon floor
 for negative IDFs, k1, b, the same length normalisation): for each query term, in
@@ -6,19 +6,25 @@ query order, a document containing the term gains
 
     idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(d) / avgdl))
 
-Unlike rank-bm25, which loops over every document in Python for every query term,
-only the documents in the term's postings are touched. The part of the formula that
-does not depend on the query, tf * (k1 + 1) / (tf + k1 * (...)), is computed once per
-posting at build time, so a query term costs one multiply-add per posting. Nothing is
-pickled: the index is a handful of .npy files and a term list, memory-mapped on load.
+An archive's index is a list of immutable segments (`Postings`: term frequencies and
+document lengths, no weights), each possibly with some documents deleted. `Bm25` is
+the exact BM25Okapi of the live documents of all of them: N, avgdl, every term's
+document frequency and the epsilon floor (a share of the mean IDF over every term) are
+the whole archive's, so adding a segment or deleting a document scores as a build from
+scratch would. avgdl moves with every addition, so the length part of the weight is
+applied when a question is scored: one gather and a few vector operations per posting.
+Unlike rank-bm25, which loops over every document in Python for every query term, only
+the documents in the term's postings are touched. Nothing is pickled: a segment is a
+handful of .npy files and a term list, memory-mapped on load.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,28 +37,46 @@ class Bm25Params:
     epsilon: float = 0.25
 
 
-class Bm25:
-    """An immutable BM25Okapi index over documents given as lists of terms."""
+class Postings:
+    """One segment's inverted index: for each term the documents holding it (ascending)
+    and how often, and each document's length in terms."""
 
-    def __init__(self, params: Bm25Params, terms: list[str], offsets: np.ndarray,
-                 post_docs: np.ndarray, post_weights: np.ndarray, doc_len: np.ndarray,
-                 idf: np.ndarray, avgdl: float) -> None:
-        self.params = params
-        self.vocabulary = {term: i for i, term in enumerate(terms)}
-        self._terms = terms
-        self._offsets = offsets
-        self._post_docs = post_docs
-        self._post_weights = post_weights
+    def __init__(self, terms: list[str], offsets: np.ndarray, docs: np.ndarray,
+                 tf: np.ndarray, doc_len: np.ndarray) -> None:
+        self.terms = terms
+        self.offsets = offsets
+        self.docs = docs
+        self.tf = tf
         self.doc_len = doc_len
-        self.idf = idf
-        self.avgdl = avgdl
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.terms)}
 
     @property
     def size(self) -> int:
         return len(self.doc_len)
 
+    @cached_property
+    def df(self) -> np.ndarray:
+        return np.diff(np.asarray(self.offsets))
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, term frequencies) of `term`, None when no document has it."""
+        tid = self.vocabulary.get(term)
+        if tid is None:
+            return None
+        lo, hi = self.offsets[tid], self.offsets[tid + 1]
+        return self.docs[lo:hi], self.tf[lo:hi]
+
+    def deleted_df(self, deleted: np.ndarray) -> np.ndarray:
+        """Per term, how many of the `deleted` documents (a mask) hold it."""
+        hits = np.asarray(deleted)[np.asarray(self.docs)].astype(np.int64)
+        counts = np.concatenate(([0], np.cumsum(hits)))
+        return counts[self.offsets[1:]] - counts[self.offsets[:-1]]
+
     @classmethod
-    def build(cls, documents: Iterable[list[str]], params: Bm25Params) -> Bm25:
+    def build(cls, documents: Iterable[list[str]]) -> Postings:
         vocabulary: dict[str, int] = {}
         doc_len: list[int] = []
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -70,43 +94,125 @@ class Bm25:
 
         term_ids = np.concatenate([c[0] for c in chunks])
         order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
-        df = np.bincount(term_ids, minlength=len(vocabulary))
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(df, out=offsets[1:])
-        docs = np.concatenate([c[1] for c in chunks])[order]
-        tf = np.concatenate([c[2] for c in chunks]).astype(np.float64)[order]
-        lengths = np.asarray(doc_len, dtype=np.int64)
-        avgdl = int(lengths.sum()) / len(doc_len)  # 0 when every document is stop words
-        k1, b = params.k1, params.b
-        # Written as rank-bm25 writes it, so that the floating-point results are equal;
-        # per posting, so that with avgdl 0 (then there are no postings) nothing divides.
-        norm = k1 * (1 - b + b * lengths[docs] / avgdl)
-        return cls(
-            params=params,
-            terms=list(vocabulary),
-            offsets=offsets,
-            post_docs=docs,
-            post_weights=tf * (k1 + 1) / (tf + norm),
-            doc_len=lengths.astype(np.int32),
-            idf=_okapi_idf(df.tolist(), len(doc_len), params.epsilon),
-            avgdl=avgdl,
-        )
+        np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=offsets[1:])
+        tf = np.concatenate([c[2] for c in chunks])[order]
+        tf_type = np.uint16 if not len(tf) or tf.max() <= np.iinfo(np.uint16).max else np.int32
+        return cls(terms=list(vocabulary), offsets=offsets,
+                   docs=np.concatenate([c[1] for c in chunks])[order],
+                   tf=tf.astype(tf_type), doc_len=np.asarray(doc_len, dtype=np.int32))
+
+    def save(self, folder: Path, prefix: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("offsets", "docs", "tf", "doc_len"):
+            np.save(folder / f"{prefix}.{name}.npy", np.asarray(getattr(self, name)))
+        (folder / f"{prefix}.terms.txt").write_text("\n".join(self.terms), encoding="utf-8")
+        meta = {"documents": self.size, "terms": len(self.terms)}
+        (folder / f"{prefix}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, prefix: str) -> Postings:
+        meta = json.loads((folder / f"{prefix}.json").read_text(encoding="utf-8"))
+        text = (folder / f"{prefix}.terms.txt").read_text(encoding="utf-8")
+        terms = text.split("\n") if text else []
+        if len(terms) != meta["terms"]:
+            raise ValueError(f"{folder / (prefix + '.terms.txt')}: expected {meta['terms']} "
+                             f"terms, found {len(terms)}")
+
+        def array(name: str) -> np.ndarray:
+            return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
+
+        return cls(terms=terms, offsets=np.asarray(array("offsets")), docs=array("docs"),
+                   tf=array("tf"), doc_len=np.asarray(array("doc_len")))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A segment's postings in an index, with the mask of its deleted documents."""
+
+    postings: Postings
+    deleted: np.ndarray | None = None  # True for a deleted document; None: none is
+
+    @cached_property
+    def live_df(self) -> np.ndarray:
+        df = self.postings.df
+        return df if self.deleted is None else df - self.postings.deleted_df(self.deleted)
+
+
+class Bm25:
+    """Exact BM25Okapi over the live documents of some segments, numbered one after
+    the other: document `i` of the second part is `len(first) + i`."""
+
+    def __init__(self, parts: Sequence[Part], params: Bm25Params) -> None:
+        self.params = params
+        self._parts = list(parts)
+        self._bases = np.cumsum([0] + [p.postings.size for p in self._parts]).tolist()
+        self.size = self._bases[-1]  # documents numbered, deleted ones too
+        lengths = [np.asarray(p.postings.doc_len, dtype=np.int64) for p in self._parts]
+        live_len = [ln if p.deleted is None else ln[~p.deleted]
+                    for ln, p in zip(lengths, self._parts, strict=True)]
+        self.count = sum(len(ln) for ln in live_len)  # live documents: BM25's N
+        self.avgdl = int(sum(int(ln.sum()) for ln in live_len)) / self.count if (
+            self.count) else 0.0
+        self._df = _DocumentFrequencies([(p.postings, p.live_df) for p in self._parts])
+        self._floor = params.epsilon * self._df.mean_idf(self.count)
+        self._idf: dict[str, float] = {}
+
+    @classmethod
+    def build(cls, documents: Iterable[list[str]], params: Bm25Params) -> Bm25:
+        """A one-segment index of `documents`."""
+        return cls([Part(Postings.build(documents))], params)
+
+    @cached_property
+    def live(self) -> np.ndarray | None:
+        """Which documents are not deleted (None when all are live)."""
+        if all(p.deleted is None for p in self._parts):
+            return None
+        return np.concatenate([np.ones(p.postings.size, dtype=bool) if p.deleted is None
+                               else ~p.deleted for p in self._parts])
+
+    @cached_property
+    def doc_len(self) -> np.ndarray:
+        return np.concatenate([np.asarray(p.postings.doc_len) for p in self._parts])
+
+    @cached_property
+    def _norms(self) -> list[np.ndarray]:
+        """Per part, each document's k1 * (1 - b + b * len / avgdl), as rank-bm25 writes
+        it so that the floating-point results are equal."""
+        k1, b = self.params.k1, self.params.b
+        avgdl = self.avgdl or 1.0  # 0 only when no document has a term: nothing is scored
+        return [k1 * (1 - b + b * np.asarray(p.postings.doc_len) / avgdl) for p in self._parts]
+
+    def _weighted(self, term: str) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
+        """Per part holding `term`: its first document's number, the documents (part's
+        numbering) and their BM25 weights for the term."""
+        idf = self.idf(term)
+        if idf is None:
+            return
+        k1 = self.params.k1
+        for part, base, norm in zip(self._parts, self._bases, self._norms, strict=False):
+            found = part.postings.postings(term)
+            if found is None:
+                continue
+            docs, tf = found
+            freq = tf.astype(np.float64)
+            yield base, docs, idf * (freq * (k1 + 1) / (freq + norm[docs]))
 
     def scores(self, terms: list[str]) -> np.ndarray:
-        """BM25 score of every document for the query `terms` (repeats count, as in rank-bm25)."""
+        """BM25 score of every document for the query `terms` (repeats count, as in
+        rank-bm25); deleted documents score 0."""
         scores = np.zeros(self.size)
         for term in terms:
-            tid = self.vocabulary.get(term)
-            if tid is None:
-                continue
-            lo, hi = self._offsets[tid], self._offsets[tid + 1]
-            scores[self._post_docs[lo:hi]] += self.idf[tid] * self._post_weights[lo:hi]
+            for base, docs, weights in self._weighted(term):
+                scores[base:][docs] += weights
+        if self.live is not None:
+            scores[~self.live] = 0.0
         return scores
 
     def positions(self, documents: np.ndarray) -> np.ndarray:
         """Where each document of the index stands in `documents` (-1: not there)."""
-        at = np.full(self.size, -1, dtype=np.int64)
-        at[documents] = np.arange(len(documents))
+        at = np.full(self.size, -1, dtype=np.int32)
+        at[documents] = np.arange(len(documents), dtype=np.int32)
         return at
 
     def scores_of(self, terms: list[str], documents: np.ndarray,
@@ -118,14 +224,29 @@ class Bm25:
             return scores
         at = self.positions(documents) if positions is None else positions
         for term in terms:
-            tid = self.vocabulary.get(term)
-            if tid is None:
-                continue
-            lo, hi = self._offsets[tid], self._offsets[tid + 1]
-            where = at[self._post_docs[lo:hi]]
-            found = where >= 0
-            scores[where[found]] += self.idf[tid] * self._post_weights[lo:hi][found]
+            for base, docs, weights in self._weighted(term):
+                where = at[base:][docs]
+                found = where >= 0
+                scores[where[found]] += weights[found]
         return scores
+
+    def idf(self, term: str) -> float | None:
+        """The term's Okapi IDF (floored), None if no live document holds it."""
+        idf = self._idf.get(term)
+        if idf is None:
+            df = self._df.of(term)
+            if not df:
+                return None
+            idf = math.log(self.count - df + 0.5) - math.log(df + 0.5)
+            self._idf[term] = idf = self._floor if idf < 0 else idf
+        return idf
+
+    def knows(self, term: str) -> bool:
+        return self._df.of(term) > 0
+
+    def terms(self) -> set[str]:
+        """Every term a live document holds."""
+        return self._df.terms()
 
     def hint_documents(self, terms: list[str], k: int, limit: int = 4096) -> np.ndarray:
         """Up to `limit` documents of the query's rarest term found in at least `k`
@@ -133,19 +254,24 @@ class Bm25:
         dfs = [(self.document_frequency(t), t) for t in set(terms)]
         usable = [(df, t) for df, t in dfs if df >= k]
         if not usable:
-            return np.empty(0, dtype=np.int32)
+            return np.empty(0, dtype=np.int64)
         return self.documents_with(min(usable)[1])[:limit]
 
     def document_frequency(self, term: str) -> int:
-        tid = self.vocabulary.get(term)
-        return 0 if tid is None else int(self._offsets[tid + 1] - self._offsets[tid])
+        return self._df.of(term)
 
     def documents_with(self, term: str) -> np.ndarray:
-        """The documents that contain `term` (ascending)."""
-        tid = self.vocabulary.get(term)
-        if tid is None:
-            return np.empty(0, dtype=np.int32)
-        return self._post_docs[self._offsets[tid]:self._offsets[tid + 1]]
+        """The live documents that hold `term` (ascending)."""
+        found = []
+        for part, base in zip(self._parts, self._bases, strict=False):
+            hit = part.postings.postings(term)
+            if hit is None:
+                continue
+            docs = hit[0] if part.deleted is None else hit[0][~part.deleted[hit[0]]]
+            found.append(docs + base if base else docs)
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        return found[0] if len(found) == 1 else np.concatenate(found)
 
     def term_weight(self, term: str) -> float | None:
         """How informative `term` is (None if no document has it); see `term_weight_for_df`."""
@@ -154,14 +280,9 @@ class Bm25:
 
     def term_weights(self, terms: list[str]) -> np.ndarray:
         """`term_weight` of many terms at once (0 for a term no document has)."""
-        tids = np.fromiter((self.vocabulary.get(t, -1) for t in terms), dtype=np.int64,
-                           count=len(terms))
-        known = tids >= 0
-        offsets = np.asarray(self._offsets)
-        df = np.zeros(len(terms))
-        df[known] = offsets[tids[known] + 1] - offsets[tids[known]]
-        weights = np.log1p((self.size - df + 0.5) / (df + 0.5))
-        weights[~known] = 0.0
+        df = np.fromiter((self._df.of(t) for t in terms), dtype=np.float64, count=len(terms))
+        weights = np.log1p((self.count - df + 0.5) / (df + 0.5))
+        weights[df == 0] = 0.0
         return weights
 
     def term_weight_for_df(self, df: int) -> float:
@@ -171,36 +292,55 @@ class Bm25:
         documents and degenerates on small archives; weighing coverage and answer
         sentences needs a measure that does not.
         """
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        return math.log(1 + (self.count - df + 0.5) / (df + 0.5))
 
-    # Persistence -----------------------------------------------------------------
 
-    def save(self, folder: Path, prefix: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, array in (("offsets", self._offsets), ("post_docs", self._post_docs),
-                            ("post_weights", self._post_weights), ("doc_len", self.doc_len),
-                            ("idf", self.idf)):
-            np.save(folder / f"{prefix}.{name}.npy", np.asarray(array))
-        (folder / f"{prefix}.terms.txt").write_text("\n".join(self._terms), encoding="utf-8")
-        meta = {"params": asdict(self.params), "avgdl": self.avgdl, "documents": self.size,
-                "terms": len(self._terms)}
-        (folder / f"{prefix}.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+class _DocumentFrequencies:
+    """Every term's live document frequency over all parts.
 
-    @classmethod
-    def load(cls, folder: Path, prefix: str) -> Bm25:
-        meta = json.loads((folder / f"{prefix}.json").read_text(encoding="utf-8"))
-        text = (folder / f"{prefix}.terms.txt").read_text(encoding="utf-8")
-        terms = text.split("\n") if text else []
-        if len(terms) != meta["terms"]:
-            raise ValueError(f"{folder / (prefix + '.terms.txt')}: expected {meta['terms']} "
-                             f"terms, found {len(terms)}")
+    The part with the most terms keeps its own numbering (a copy of its frequencies);
+    the terms of the others are looked up in it, and those it lacks are counted apart.
+    Building this costs one dictionary look-up per term of the smaller parts, which
+    merging keeps few.
+    """
 
-        def array(name: str) -> np.ndarray:
-            return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
+    def __init__(self, parts: list[tuple[Postings, np.ndarray]]) -> None:
+        if not parts:
+            self._vocabulary: dict[str, int] = {}
+            self._df = np.zeros(0, dtype=np.int64)
+            self._extra: dict[str, int] = {}
+            return
+        main = max(range(len(parts)), key=lambda i: len(parts[i][0].terms))
+        postings, live_df = parts[main]
+        self._vocabulary = postings.vocabulary
+        self._df = np.array(live_df, dtype=np.int64)
+        self._extra = {}
+        for i, (other, other_df) in enumerate(parts):
+            if i == main:
+                continue
+            for term, df in zip(other.terms, np.asarray(other_df).tolist(), strict=True):
+                tid = self._vocabulary.get(term)
+                if tid is not None:
+                    self._df[tid] += df
+                elif df:
+                    self._extra[term] = self._extra.get(term, 0) + df
 
-        return cls(params=Bm25Params(**meta["params"]), terms=terms, offsets=array("offsets"),
-                   post_docs=array("post_docs"), post_weights=array("post_weights"),
-                   doc_len=array("doc_len"), idf=np.asarray(array("idf")), avgdl=meta["avgdl"])
+    def of(self, term: str) -> int:
+        tid = self._vocabulary.get(term)
+        return int(self._df[tid]) if tid is not None else self._extra.get(term, 0)
+
+    def terms(self) -> set[str]:
+        main = {t for t, i in self._vocabulary.items() if self._df[i]}
+        return main | self._extra.keys()
+
+    def mean_idf(self, n_docs: int) -> float:
+        """The mean Okapi IDF over every term a live document holds (0 when none does):
+        the epsilon floor is a share of it."""
+        df = np.concatenate((self._df[self._df > 0],
+                             np.fromiter(self._extra.values(), dtype=np.int64)))
+        if not len(df):
+            return 0.0
+        return float(np.mean(np.log(n_docs - df + 0.5) - np.log(df + 0.5)))
 
 
 def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:
@@ -247,16 +387,4 @@ def _postings(tokens: list[str], lengths: list[int], first_doc: int,
                         lengths)
     keys, tf = np.unique(doc_ids * len(vocabulary) + term_ids, return_counts=True)
     return ((keys % len(vocabulary)).astype(np.int32),
-            (keys // len(vocabulary)).astype(np.int32), tf.astype(np.int32))
-
-
-def _okapi_idf(df: list[int], n_docs: int, epsilon: float) -> np.ndarray:
-    """rank-bm25's IDF: log(N - df + .5) - log(df + .5), negatives floored to eps * mean.
-
-    Documents of stop words only leave no terms at all; rank-bm25 then divides by zero
-    for the mean, here the IDF is simply empty."""
-    idf = [math.log(n_docs - f + 0.5) - math.log(f + 0.5) for f in df]
-    if not idf:
-        return np.empty(0, dtype=np.float64)
-    floor = epsilon * (sum(idf) / len(idf))
-    return np.asarray([floor if v < 0 else v for v in idf], dtype=np.float64)
+            (keys // len(vocabulary)).astype(np.int32), tf.astype(np.int64))

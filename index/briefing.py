@@ -22,7 +22,7 @@ from .duplicates import group_stories
 from .figures import Dispute, Series, claims_in, figure_changes
 from .records import Article
 from .search import Query, Searcher
-from .snapshot import UNDATED
+from .segments import UNDATED
 from .wording import day_label, plural, window_label
 
 SENTENCES_PER_ITEM = 2

@@ -16,7 +16,8 @@ from .periods import Period, question_period, without_relative_time
 from .question import search_text
 from .ranking import Ranking
 from .records import Article, Hit
-from .snapshot import UNDATED, Snapshot, day_number
+from .segments import UNDATED, day_number
+from .snapshot import Snapshot
 from .spelling import correct
 from .store import Store
 
@@ -122,21 +123,21 @@ class Searcher:
         question = question[:MAX_QUESTION_CHARS]
         period = question_period(question, today or date.today())
         terms = self.analyzer.terms(search_text(without_relative_time(question, period)))
-        vocabulary = self._bm25.vocabulary
+        knows = self._bm25.knows
         if period is not None:
             # "March 2024" is searched for where articles say it, but neither counts
             # against the relevance of those that do not nor is "corrected" to 2014.
-            unsaid = set(self.analyzer.terms(period.phrase)) - vocabulary.keys()
+            unsaid = {t for t in self.analyzer.terms(period.phrase) if not knows(t)}
             terms = [t for t in terms if t not in unsaid]
         corrections = {}
         for term in dict.fromkeys(terms) if correct_spelling else ():
-            if term not in vocabulary:
+            if not knows(term):
                 fixed = correct(term, self._bm25.document_frequency)
                 if fixed is not None:
                     corrections[term] = fixed
         searched = [corrections.get(t, t) for t in terms]
         in_period = 0 if period is None else int(self._articles_in_period(period).sum())
-        return Query(question, terms, [t for t in searched if t in vocabulary], corrections,
+        return Query(question, terms, [t for t in searched if knows(t)], corrections,
                      period, in_period, cut)
 
     def ask(self, question: str, k: int = 5, source: str | None = None,

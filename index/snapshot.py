@@ -1,10 +1,12 @@
-"""The on-disk search index: one snapshot folder per build, switched atomically.
+"""The on-disk search index: a manifest naming its segments, switched atomically.
 
-A snapshot holds the passage BM25 index and the arrays that map passages back to their
-articles (article number, character span, source, publication day). A new snapshot is
-written beside the current one under a temporary name, renamed, and only then made
-current by replacing the CURRENT pointer file with `os.replace`, which is atomic: a
-crash at any moment leaves either the old snapshot or the new one current, never a mix.
+The index is a set of immutable segments (segments.py), each with at most one
+deletions file. A manifest (a small JSON file) lists the current segments and their
+deletions; the CURRENT pointer file names the current manifest. A change writes its
+new segments and deletions files, then a new manifest, then replaces the pointer with
+`os.replace`, which is atomic: a crash at any moment leaves either the old manifest or
+the new one current, never a mix. Readers load the segments they have not loaded yet
+and keep the others (a segment never changes).
 """
 
 from __future__ import annotations
@@ -14,27 +16,50 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from .bm25 import Bm25
+from .bm25 import Bm25, Part
+from .params import IndexParams
+from .segments import Segment, load_segment, sync_dir, sync_file
 
-FORMAT_VERSION = 2  # 2: adds the whole-article BM25 index
+FORMAT_VERSION = 3  # 3: segments and a manifest
 POINTER = "CURRENT"
-UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
-_EPOCH = date(1970, 1, 1).toordinal()
+
+
+@dataclass(frozen=True)
+class SegmentEntry:
+    """A segment as a manifest uses it: with its deletions, if any."""
+
+    segment: Segment
+    deletions: str | None
+    deleted: np.ndarray | None  # per article of the segment; None: none is deleted
+    passage_part: Part
+    article_part: Part
+
+    @classmethod
+    def of(cls, segment: Segment, deletions: str | None) -> SegmentEntry:
+        deleted = segment.deleted_articles(deletions)
+        passages_deleted = None if deleted is None else deleted[segment.passage_article]
+        return cls(segment, deletions, deleted, Part(segment.passages, passages_deleted),
+                   Part(segment.articles, deleted))
+
+    @property
+    def live_articles(self) -> int:
+        count = len(self.segment.article_ids)
+        return count if self.deleted is None else count - int(self.deleted.sum())
 
 
 @dataclass
 class Snapshot:
-    """A loaded index snapshot.
+    """A loaded index: its segments, read as one. Passage number p belongs to article
+    `article_ids[passage_article[p]]`; a deleted article keeps its number (and its
+    passages theirs) until a merge drops it, and `live_articles` says which are not."""
 
-    Passage number p belongs to article `article_ids[passage_article[p]]`.
-    """
-
-    folder: Path
+    name: str  # the manifest's: every change of the index has a new one
+    root: Path
+    entries: list[SegmentEntry]
     passages: Bm25
     articles: Bm25  # document i is article i
     article_ids: list[str]
@@ -42,165 +67,185 @@ class Snapshot:
     passage_start: np.ndarray
     passage_end: np.ndarray
     article_source: np.ndarray  # index into `sources`
-    article_day: np.ndarray  # days since 1970-01-01, UNDATED when unknown
+    article_day: np.ndarray  # days since 1970-01-01, segments.UNDATED when unknown
     sources: list[str]
+    params: IndexParams  # what it was built with
     meta: dict[str, object]
 
     @property
     def passage_first(self) -> np.ndarray:
         """True for the first passage of each article (the lead)."""
-        owner = np.asarray(self.passage_article)
+        owner = self.passage_article
         first = np.ones(len(owner), dtype=bool)
         first[1:] = owner[1:] != owner[:-1]
         return first
 
     @property
+    def live_articles(self) -> np.ndarray | None:
+        """Which articles are not deleted (None when all are live)."""
+        return self.articles.live
+
+    def live_sources(self) -> list[str]:
+        """The outlets of the articles not deleted, by name."""
+        live = self.live_articles
+        numbers = self.article_source if live is None else self.article_source[live]
+        return [self.sources[i] for i in np.unique(numbers).tolist()]
+
+    @property
     def store_revision(self) -> int:
         return int(self.meta["store_revision"])
 
+    @property
+    def change_seq(self) -> int:
+        return int(self.meta["change_seq"])
 
-def day_number(iso: str) -> int:
-    return date.fromisoformat(iso[:10]).toordinal() - _EPOCH
+    def disk_bytes(self) -> int:
+        """The size of the files this index is made of."""
+        files = [self.root / self.name]
+        for entry in self.entries:
+            folder = entry.segment.folder
+            files += [f for f in folder.iterdir() if not f.name.startswith("deleted-")]
+            files += [folder / entry.deletions] if entry.deletions else []
+        return sum(f.stat().st_size for f in files)
 
 
-def write_snapshot(root: Path, *, passages: Bm25, articles: Bm25, article_ids: list[str],
-                   passage_article: list[int], passage_spans: list[tuple[int, int]],
-                   article_sources: list[str], article_published: list[str | None],
-                   meta: dict[str, object]) -> Path:
-    """Write a complete snapshot and make it current; return its folder."""
-    root.mkdir(parents=True, exist_ok=True)
-    _remove_unfinished(root)
-    name = f"snapshot-{uuid.uuid4().hex[:12]}"
+def write_manifest(root: Path, segments: list[tuple[str, str | None]],
+                   meta: dict[str, object]) -> str:
+    """Make the index the (segment name, deletions file) pairs, in this order, with
+    `meta`: write a manifest and switch the pointer to it. Files no longer used by it
+    or by the one before it are removed. Returns the manifest's name."""
+    name = f"manifest-{uuid.uuid4().hex[:12]}.json"
+    manifest = {"format": FORMAT_VERSION, **meta,
+                "segments": [{"name": s, "deletions": d} for s, d in segments]}
     tmp = root / f"{name}.tmp"
-    tmp.mkdir()
-
-    sources = sorted(set(article_sources))
-    source_no = {s: i for i, s in enumerate(sources)}
-    spans = np.asarray(passage_spans, dtype=np.int32).reshape(-1, 2)
-    arrays = {
-        "passage_article": np.asarray(passage_article, dtype=np.int32),
-        "passage_start": spans[:, 0].copy(),
-        "passage_end": spans[:, 1].copy(),
-        "article_source": np.asarray([source_no[s] for s in article_sources], dtype=np.int32),
-        "article_day": np.asarray(
-            [UNDATED if p is None else day_number(p) for p in article_published], dtype=np.int32),
-    }
-    passages.save(tmp, "passages")
-    articles.save(tmp, "articles")
-    for name_, array in arrays.items():
-        np.save(tmp / f"{name_}.npy", array)
-    (tmp / "article_ids.txt").write_text("\n".join(article_ids), encoding="utf-8")
-    (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
-    (tmp / "meta.json").write_text(
-        json.dumps({"format": FORMAT_VERSION, **meta}, indent=1), encoding="utf-8")
-    _fsync_tree(tmp)
-
-    final = root / name
-    os.rename(tmp, final)
-    previous = current_snapshot_folder(root)
+    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    sync_file(tmp)
+    os.rename(tmp, root / name)
+    previous = current_manifest(root)
     pointer_tmp = root / f"{POINTER}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
-    _fsync_file(pointer_tmp)
+    sync_file(pointer_tmp)
     os.replace(pointer_tmp, root / POINTER)
-    _fsync_dir(root)
-    _remove_old(root, keep={name, previous.name if previous else name})
-    return final
+    sync_dir(root)
+    remove_unused(root, keep=[name, *([previous] if previous else [])])
+    return name
 
 
-def clear_snapshots(root: Path) -> None:
+def clear_index(root: Path) -> None:
     """Make no index current (the archive is empty): the pointer goes first, atomically,
-    then the snapshots."""
+    then the files."""
     (root / POINTER).unlink(missing_ok=True)
     if root.is_dir():
-        _fsync_dir(root)
-        _remove_old(root, keep=set())
+        sync_dir(root)
+        remove_unused(root, keep=[])
 
 
-def current_snapshot_folder(root: Path) -> Path | None:
+def has_index(root: Path) -> bool:
+    """Whether there is an index under `root`, loadable or not (an older newsdesk's)."""
+    return (root / POINTER).exists()
+
+
+def current_manifest(root: Path) -> str | None:
     try:
         name = (root / POINTER).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    folder = root / name
-    return folder if folder.is_dir() else None
+    return name if name and (root / name).is_file() else None
 
 
-def load_snapshot(root: Path) -> Snapshot | None:
-    """The current snapshot under `root`, or None when no index has been built.
+def load_snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot | None:
+    """The current index under `root`, or None when there is none (or it was written by
+    an older newsdesk). Segments already loaded by `previous` are reused.
 
-    A build may switch the pointer, and remove what it pointed to two builds ago, while
-    this reads; a folder gone under our feet means "read the pointer again".
+    A writer may switch the pointer, and remove what it pointed to two changes ago,
+    while this reads; a file gone under our feet means "read the pointer again".
     """
     for _ in range(5):
-        folder = current_snapshot_folder(root)
-        if folder is None:
+        name = current_manifest(root)
+        if name is None:
             return None
         try:
-            return _load(folder)
+            return _load(root, name, previous)
         except FileNotFoundError:
             continue
     raise RuntimeError(f"{root}: the index changed five times while loading it")
 
 
-def _load(folder: Path) -> Snapshot | None:
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("format") != FORMAT_VERSION:
+def _load(root: Path, name: str, previous: Snapshot | None) -> Snapshot | None:
+    manifest = json.loads((root / name).read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT_VERSION:
         return None
+    params = IndexParams.from_json(manifest.get("params"))
+    if params is None:
+        return None
+    known = {(e.segment.name, e.deletions): e for e in previous.entries} if previous else {}
+    loaded = {e.segment.name: e.segment for e in previous.entries} if previous else {}
+    entries = []
+    for item in manifest["segments"]:
+        key = (item["name"], item["deletions"])
+        if key not in known:
+            segment = loaded.get(item["name"]) or load_segment(root / item["name"])
+            known[key] = SegmentEntry.of(segment, item["deletions"])
+        entries.append(known[key])
+    return assemble(root, name, entries, params, manifest)
 
-    def array(name: str) -> np.ndarray:
-        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
 
-    ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
+def assemble(root: Path, name: str, entries: list[SegmentEntry], params: IndexParams,
+             meta: dict[str, object]) -> Snapshot:
+    """One snapshot of the segments: their documents numbered one after the other."""
+    segments = [e.segment for e in entries]
+    sources = sorted({s for seg in segments for s in seg.sources})
+    source_no = {s: i for i, s in enumerate(sources)}
+    article_base = np.cumsum([0] + [len(s.article_ids) for s in segments])
     return Snapshot(
-        folder=folder,
-        passages=Bm25.load(folder, "passages"),
-        articles=Bm25.load(folder, "articles"),
-        article_ids=ids_text.split("\n") if ids_text else [],
-        passage_article=array("passage_article"),
-        passage_start=array("passage_start"),
-        passage_end=array("passage_end"),
-        article_source=array("article_source"),
-        article_day=array("article_day"),
-        sources=json.loads((folder / "sources.json").read_text(encoding="utf-8")),
-        meta=meta,
+        name=name, root=root, entries=entries,
+        passages=Bm25([e.passage_part for e in entries], params.passage_bm25),
+        articles=Bm25([e.article_part for e in entries], params.article_bm25),
+        article_ids=[i for seg in segments for i in seg.article_ids],
+        passage_article=_concatenate([np.asarray(s.passage_article) + base
+                                      for s, base in zip(segments, article_base, strict=False)]),
+        passage_start=_concatenate([s.passage_start for s in segments]),
+        passage_end=_concatenate([s.passage_end for s in segments]),
+        article_source=_concatenate([
+            np.asarray([source_no[x] for x in s.sources], dtype=np.int32)[s.article_source]
+            for s in segments]),
+        article_day=_concatenate([s.article_day for s in segments]),
+        sources=sources, params=params, meta=meta,
     )
 
 
-def _remove_unfinished(root: Path) -> None:
-    """Remove what an interrupted build left behind (never the current snapshot)."""
-    for path in root.glob("*.tmp"):
-        if path.is_dir():
+def _concatenate(arrays: list[np.ndarray]) -> np.ndarray:
+    if not arrays:
+        return np.zeros(0, dtype=np.int32)
+    return np.concatenate([np.asarray(a) for a in arrays]).astype(np.int32, copy=False)
+
+
+def remove_unused(root: Path, keep: list[str]) -> None:
+    """Remove what the manifests `keep` do not use: other manifests, segments and
+    deletions files, what an interrupted change left behind (`*.tmp`), and indexes of
+    older formats.
+
+    The manifest before the current one is kept, with its files, so that a reader that
+    read the pointer just before the switch can still open it; open memory maps of a
+    removed segment stay valid on POSIX, so a searcher holding an older one keeps
+    answering.
+    """
+    used: dict[str, set[str | None]] = {}
+    for name in keep:
+        try:
+            manifest = json.loads((root / name).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            continue
+        for item in manifest.get("segments", []):
+            used.setdefault(item["name"], set()).add(item["deletions"])
+    for path in root.iterdir() if root.is_dir() else []:
+        if path.name == POINTER or path.name in keep:
+            continue
+        if path.is_dir() and path.name in used:
+            for file in path.glob("deleted-*"):
+                if file.name not in used[path.name]:
+                    file.unlink(missing_ok=True)
+        elif path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-
-
-def _remove_old(root: Path, keep: set[str]) -> None:
-    """Remove snapshots but the current and the one before it.
-
-    The one before is kept so that a reader that read the pointer just before the
-    switch can still open it; open memory maps of a removed snapshot stay valid on
-    POSIX, so a searcher still holding an older one keeps answering.
-    """
-    for path in root.glob("snapshot-*"):
-        if path.name not in keep and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for child in folder.iterdir():
-        _fsync_file(child)
-    _fsync_dir(folder)

@@ -37,6 +37,8 @@ CREATE INDEX IF NOT EXISTS articles_by_arrival ON articles (added_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Removed articles, so that a feed that still lists one does not bring it back.
 CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY, removed_at TEXT NOT NULL);
+-- Every article added or removed, in order: what the index has to catch up with.
+CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL);
 """
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credits, text, origin"
@@ -100,6 +102,7 @@ class Store:
                 if cur.rowcount:
                     added.append(article.id)
             if added:
+                self._log_changes(added)
                 self._bump_revision()
         return added
 
@@ -116,8 +119,14 @@ class Store:
                 self._db.executemany("INSERT OR REPLACE INTO removed (id, removed_at)"
                                      " VALUES (?, ?)", [(i, now) for i in chunk])
             if removed:
+                self._log_changes(unique)
                 self._bump_revision()
         return removed
+
+    def forget_changes(self, upto: int) -> None:
+        """Drop the change log up to `upto` (the index has caught up with it)."""
+        with self._db.transaction():
+            self._db.execute("DELETE FROM changes WHERE seq <= ?", (upto,))
 
     # Reading -------------------------------------------------------------------
 
@@ -178,16 +187,32 @@ class Store:
         return {row[0] for row in self._db.all(
             "SELECT id FROM articles WHERE added_at > ?", (utc_stamp(moment),))}
 
-    def iter_index_rows(self, terms_version: str) -> Iterator[IndexRow]:
-        """Every article with its sentence spans, for building the index, and its
-        sentences' terms if they were cached by the analyzer `terms_version` (else its
-        text, to analyse)."""
-        rows = self._db.all(
-            "SELECT id, title, source, published, sentences,"
-            " CASE WHEN terms_version = ? THEN NULL ELSE text END,"
-            " CASE WHEN terms_version = ? THEN terms END"
-            " FROM articles ORDER BY rowid", (terms_version, terms_version))
-        for article_id, title, source, published, sentences, text, terms in rows:
+    def last_change(self) -> int:
+        """The number of the latest change (0: none yet)."""
+        row = self._db.one("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")
+        return int(row[0]) if row else 0
+
+    def changes_since(self, seq: int) -> tuple[int, list[str]]:
+        """The latest change's number, and the ids of the articles added or removed
+        after change `seq` (each once)."""
+        rows = self._db.all("SELECT seq, id FROM changes WHERE seq > ? ORDER BY seq", (seq,))
+        return max(seq, self.last_change()), list(dict.fromkeys(i for _, i in rows))
+
+    def iter_index_rows(self, terms_version: str,
+                        ids: Iterable[str] | None = None) -> Iterator[IndexRow]:
+        """Every article (or those of `ids` still stored), in the order they were
+        added, with its sentence spans, for building the index, and its sentences' terms
+        if they were cached by the analyzer `terms_version` (else its text, to
+        analyse)."""
+        columns = ("rowid, id, title, source, published, sentences,"
+                   " CASE WHEN terms_version = ? THEN NULL ELSE text END,"
+                   " CASE WHEN terms_version = ? THEN terms END")
+        if ids is None:
+            rows = self._db.all(f"SELECT {columns} FROM articles ORDER BY rowid",
+                                (terms_version, terms_version))
+        else:
+            rows = sorted(self._where_id_in(columns, ids, leading=(terms_version,) * 2))
+        for _, article_id, title, source, published, sentences, text, terms in rows:
             yield IndexRow(article_id, title, source, published, text,
                            [tuple(s) for s in json.loads(sentences)],
                            [t.split() for t in json.loads(terms)] if terms else None)
@@ -221,16 +246,18 @@ class Store:
     # Internals ----
 
     def _where_id_in(self, columns: str, ids: Iterable[str], condition: str = "",
-                     parameters: tuple[object, ...] = ()) -> list[tuple]:
+                     parameters: tuple[object, ...] = (),
+                     leading: tuple[object, ...] = ()) -> list[tuple]:
         """`SELECT columns FROM articles WHERE id IN (ids) [AND condition]`, in chunks
-        that stay under SQLite's limit on parameters."""
+        that stay under SQLite's limit on parameters (`leading`: the parameters of
+        `columns`)."""
         unique = list(dict.fromkeys(ids))
         extra = f" AND {condition}" if condition else ""
         rows: list[tuple] = []
         for start in range(0, len(unique), 500):
             chunk = unique[start:start + 500]
             rows += self._db.all(f"SELECT {columns} FROM articles WHERE id IN ({marks(chunk)})"
-                                 f"{extra}", [*chunk, *parameters])
+                                 f"{extra}", [*leading, *chunk, *parameters])
         return rows
 
     def _migrate(self) -> None:
@@ -252,6 +279,9 @@ class Store:
             self._db.execute("DROP TABLE IF EXISTS passages")
             if self._db.columns("meta"):
                 self._db.execute("DELETE FROM meta WHERE key = 'passage_window'")
+
+    def _log_changes(self, ids: list[str]) -> None:
+        self._db.executemany("INSERT INTO changes (id) VALUES (?)", [(i,) for i in ids])
 
     def _bump_revision(self) -> None:
         self._db.execute("INSERT INTO meta (key, value) VALUES ('revision', ?) ON CONFLICT(key)"

@@ -10,7 +10,7 @@ import pytest
 from newsdesk.index import Archive, IndexSettings
 from newsdesk.index import ingest as ingest_module
 from newsdesk.index import snapshot as snapshot_module
-from newsdesk.index.snapshot import POINTER, current_snapshot_folder
+from newsdesk.index.snapshot import POINTER, current_manifest
 
 from .conftest import REPO, SEEDS, article, write_jsonl
 
@@ -19,7 +19,7 @@ QUESTION = "How many SDF fighters did ISIS kill?"
 
 def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
         seeded: Archive, tmp_path: Path, monkeypatch):
-    old = current_snapshot_folder(seeded._index_root)
+    old = current_manifest(seeded._index_root)
     answer = seeded.ask(QUESTION).hits
     write_jsonl(tmp_path / "new.jsonl", [article(1)])
 
@@ -29,7 +29,7 @@ def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
     monkeypatch.setattr(snapshot_module.os, "rename", fail)
     with pytest.raises(OSError):
         seeded.add([tmp_path / "new.jsonl"])
-    assert current_snapshot_folder(seeded._index_root) == old
+    assert current_manifest(seeded._index_root) == old
     assert seeded.ask(QUESTION).hits == answer
     assert seeded.needs_rebuild()  # the new article is stored, the index is behind
 
@@ -41,7 +41,7 @@ def test_a_build_that_fails_while_writing_leaves_the_old_index_current(
 
 def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
         seeded: Archive, tmp_path: Path, monkeypatch):
-    old = current_snapshot_folder(seeded._index_root)
+    old = current_manifest(seeded._index_root)
     write_jsonl(tmp_path / "many.jsonl", [article(n) for n in range(1, 8)])
     monkeypatch.setattr(ingest_module, "BATCH_SIZE", 3)
     real_build = ingest_module.build_article
@@ -57,7 +57,7 @@ def test_ctrl_c_during_ingest_keeps_committed_batches_and_the_old_index(
     with pytest.raises(KeyboardInterrupt):
         seeded.add([tmp_path / "many.jsonl"])
     assert seeded.stats().articles == 1 + 3  # the first batch only
-    assert current_snapshot_folder(seeded._index_root) == old
+    assert current_manifest(seeded._index_root) == old
     assert seeded.ask(QUESTION).hits
 
     monkeypatch.undo()
@@ -85,7 +85,7 @@ def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path
     data = tmp_path / "data"
     first = Archive(IndexSettings(data))
     first.add([SEEDS])
-    old = current_snapshot_folder(first._index_root)
+    old = current_manifest(first._index_root)
     first.close()
     write_jsonl(tmp_path / "new.jsonl", [article(1), article(2)])
 
@@ -97,12 +97,12 @@ def test_kill_9_just_before_the_switch_leaves_the_previous_index_usable(tmp_path
 
     after = Archive(IndexSettings(data))
     try:
-        assert current_snapshot_folder(after._index_root) == old
+        assert current_manifest(after._index_root) == old
         assert after.ask(QUESTION).hits
         assert after.stats().articles == 3
         after.rebuild()
         assert after.ask("bridge2 town2").hits[0].article_id == "art-2"
-        assert json.loads((current_snapshot_folder(after._index_root) / "meta.json")
+        assert json.loads((after._index_root / current_manifest(after._index_root))
                           .read_text())["articles"] == 3
     finally:
         after.close()
@@ -137,7 +137,8 @@ def test_questions_asked_during_updates_always_get_an_answer(seeded: Archive, tm
     reader.close()
     assert failures == []
     assert answers and min(answers) > 0
-    assert len(list(seeded._index_root.glob("snapshot-*"))) == 2  # current and previous
+    assert len(list(seeded._index_root.glob("manifest-*"))) == 2  # current and previous
+    assert not list(seeded._index_root.glob("*.tmp"))
 
 
 ADD_ONE = """

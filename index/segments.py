@@ -1,0 +1,154 @@
+"""Index segments: immutable folders, each indexing some articles and their passages.
+
+A segment holds two BM25 postings (its passages, and its articles as whole documents)
+and the arrays that map passages back to their articles (article number in the
+segment, character span) and articles to their outlet and publication day. Once
+written, a segment never changes: removing an article writes a new deletions file
+beside it (a sorted array of the segment's article numbers), named by the manifest
+that uses it (see snapshot.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import Postings
+
+UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def day_number(iso: str) -> int:
+    return date.fromisoformat(iso[:10]).toordinal() - _EPOCH
+
+
+@dataclass
+class Segment:
+    """A loaded segment. Its passage p belongs to its article `passage_article[p]`."""
+
+    folder: Path
+    passages: Postings
+    articles: Postings  # document i is article i
+    article_ids: list[str]
+    passage_article: np.ndarray
+    passage_start: np.ndarray
+    passage_end: np.ndarray
+    article_source: np.ndarray  # index into `sources`
+    article_day: np.ndarray  # days since 1970-01-01, UNDATED when unknown
+    sources: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @cached_property
+    def article_number(self) -> dict[str, int]:
+        return {article_id: i for i, article_id in enumerate(self.article_ids)}
+
+    def deleted_articles(self, deletions: str | None) -> np.ndarray | None:
+        """The mask of articles a deletions file marks (None: no file, none deleted)."""
+        if deletions is None:
+            return None
+        mask = np.zeros(len(self.article_ids), dtype=bool)
+        mask[np.load(self.folder / deletions, allow_pickle=False)] = True
+        return mask
+
+
+@dataclass(frozen=True)
+class SegmentData:
+    """What a segment is written from."""
+
+    passages: Postings
+    articles: Postings
+    article_ids: list[str]
+    passage_article: list[int]
+    passage_spans: list[tuple[int, int]]
+    article_sources: list[str]
+    article_published: list[str | None]
+
+
+def write_segment(root: Path, data: SegmentData) -> str:
+    """Write a segment folder under `root` (complete and synced before it gets its
+    name); its name."""
+    name = f"seg-{uuid.uuid4().hex[:12]}"
+    tmp = root / f"{name}.tmp"
+    tmp.mkdir(parents=True)
+    sources = sorted(set(data.article_sources))
+    source_no = {s: i for i, s in enumerate(sources)}
+    spans = np.asarray(data.passage_spans, dtype=np.int32).reshape(-1, 2)
+    arrays = {
+        "passage_article": np.asarray(data.passage_article, dtype=np.int32),
+        "passage_start": spans[:, 0].copy(),
+        "passage_end": spans[:, 1].copy(),
+        "article_source": np.asarray([source_no[s] for s in data.article_sources],
+                                     dtype=np.int32),
+        "article_day": np.asarray([UNDATED if p is None else day_number(p)
+                                   for p in data.article_published], dtype=np.int32),
+    }
+    data.passages.save(tmp, "passages")
+    data.articles.save(tmp, "articles")
+    for array_name, array in arrays.items():
+        np.save(tmp / f"{array_name}.npy", array)
+    (tmp / "article_ids.txt").write_text("\n".join(data.article_ids), encoding="utf-8")
+    (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    sync_tree(tmp)
+    os.rename(tmp, root / name)
+    return name
+
+
+def write_deletions(segment: Segment, deleted: np.ndarray) -> str:
+    """Write the (sorted) deleted article numbers of `segment`; the file's name."""
+    name = f"deleted-{uuid.uuid4().hex[:12]}.npy"
+    tmp = segment.folder / f"{name}.tmp"
+    with open(tmp, "wb") as handle:
+        np.save(handle, np.flatnonzero(deleted).astype(np.int32))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.rename(tmp, segment.folder / name)
+    return name
+
+
+def load_segment(folder: Path) -> Segment:
+    def array(name: str) -> np.ndarray:
+        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+    ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
+    return Segment(
+        folder=folder,
+        passages=Postings.load(folder, "passages"),
+        articles=Postings.load(folder, "articles"),
+        article_ids=ids_text.split("\n") if ids_text else [],
+        passage_article=array("passage_article"),
+        passage_start=array("passage_start"),
+        passage_end=array("passage_end"),
+        article_source=array("article_source"),
+        article_day=array("article_day"),
+        sources=json.loads((folder / "sources.json").read_text(encoding="utf-8")),
+    )
+
+
+def sync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_tree(folder: Path) -> None:
+    for child in folder.iterdir():
+        sync_file(child)
+    sync_dir(folder)

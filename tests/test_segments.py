@@ -1,0 +1,181 @@
+"""An index of many segments, some documents deleted, scores exactly as one built from
+scratch over the live documents (and as rank-bm25); merges and removals keep it so."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from newsdesk.index import Archive, IndexSettings
+from newsdesk.index import indexer as indexer_module
+from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings
+from newsdesk.index.evaluate import load_questions
+
+from .conftest import NEWSQA, SEEDS, article, needs_newsqa, write_jsonl
+from .test_bm25 import passages_of, queries_from
+
+TODAY = date(2024, 7, 1)
+
+
+def split(docs: list[list[str]], cuts: list[int]) -> list[list[list[str]]]:
+    bounds = [0, *cuts, len(docs)]
+    return [docs[a:b] for a, b in pairwise(bounds)]
+
+
+def assert_parts_score_as_rank_bm25(docs: list[list[str]], cuts: list[int],
+                                    deleted: set[int], params: Bm25Params,
+                                    queries: list[list[str]]) -> None:
+    parts, at = [], 0
+    for chunk in split(docs, cuts):
+        mask = np.array([at + i in deleted for i in range(len(chunk))])
+        parts.append(Part(Postings.build(chunk), mask if mask.any() else None))
+        at += len(chunk)
+    ours = Bm25(parts, params)
+    live = [i for i in range(len(docs)) if i not in deleted]
+    ref = BM25Okapi([docs[i] for i in live], k1=params.k1, b=params.b, epsilon=params.epsilon)
+    assert ours.count == len(live)
+    for query in queries:
+        expected = ref.get_scores(query)
+        got = ours.scores(query)
+        np.testing.assert_allclose(got[live], expected, rtol=0, atol=1e-6)
+        assert not got[sorted(deleted)].any()
+        top_expected = np.argsort(-expected, kind="stable")[:10]
+        top_got = np.argsort(-got[live], kind="stable")[:10]
+        assert top_got.tolist() == top_expected.tolist(), query
+        for term in set(query):
+            assert ours.document_frequency(term) == sum(term in docs[i] for i in live)
+
+
+@pytest.mark.parametrize("cuts", [[], [1], [40, 41, 300], list(range(50, 1000, 50))])
+@pytest.mark.parametrize("deleted_share", [0.0, 0.1])
+def test_segments_with_deletions_score_as_rank_bm25_over_the_live_documents(
+        cuts: list[int], deleted_share: float):
+    rng = np.random.default_rng(len(cuts))
+    vocab = [f"w{i}" for i in range(2000)]
+    weights = 1 / np.arange(1, len(vocab) + 1)
+    docs = [list(rng.choice(vocab, size=rng.integers(0, 50), p=weights / weights.sum()))
+            for _ in range(1200)]
+    deleted = {int(i) for i in rng.choice(len(docs), int(deleted_share * len(docs)),
+                                          replace=False)}
+    assert_parts_score_as_rank_bm25(docs, cuts, deleted, Bm25Params(k1=0.9, b=0.4),
+                                    queries_from(docs, 60, seed=len(cuts)))
+
+
+def test_segments_keep_the_epsilon_floor_of_the_whole_archive():
+    """The seed article's passages give common terms negative IDFs; the floor is a share
+    of the mean IDF over every term of every segment, not of one segment's."""
+    docs = passages_of([p.read_text("utf-8") for p in SEEDS.glob("*.txt")], window=3, stride=1)
+    ref = BM25Okapi(docs)
+    assert any(v == ref.epsilon * ref.average_idf for v in ref.idf.values())
+    for cuts in ([3], [2, 5, 9]):
+        assert_parts_score_as_rank_bm25(docs, cuts, set(), Bm25Params(),
+                                        queries_from(docs, 40, seed=1))
+    assert_parts_score_as_rank_bm25(docs, [4], {0, 7}, Bm25Params(),
+                                    queries_from(docs, 40, seed=2))
+
+
+def hits_of(archive: Archive, questions: list[str]) -> list[list[tuple[str, int, float]]]:
+    return [[(h.article_id, h.passage_start, h.score) for h in archive.ask(q, k=5,
+                                                                        today=TODAY).hits]
+            for q in questions]
+
+
+def assert_same_hits(got: list, expected: list) -> None:
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        assert [(a, s) for a, s, _ in g] == [(a, s) for a, s, _ in e]
+        np.testing.assert_allclose([x for *_, x in g], [x for *_, x in e], rtol=0, atol=1e-6)
+
+
+def segment_count(archive: Archive) -> int:
+    return len(archive._search().snapshot.entries)
+
+
+@needs_newsqa
+def test_answers_from_segments_after_merges_and_removals_equal_a_rebuild(
+        tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(indexer_module, "MERGE_FACTOR", 3)
+    records = [json.loads(line) for line in
+               (NEWSQA / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = [q.text for q in load_questions(NEWSQA / "questions.jsonl")][:60]
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    try:
+        sizes = [40, 1, 1, 5, 1, 1, 1, 2, 30]
+        start, counts = 0, []
+        for n, size in enumerate(sizes):
+            archive.add([write_jsonl(tmp_path / f"batch{n}.jsonl", records[start:start + size])])
+            start += size
+            counts.append(segment_count(archive))
+        assert max(counts) > 2 and counts[-1] < len(sizes)  # several segments; merged
+        rng = random.Random(5)
+        ids = [a.article_id for a in archive.titles("", limit=1000)]
+        assert archive.remove(rng.sample(ids, 12)) == 12
+        assert archive._search().snapshot.live_articles is not None  # marked, not rebuilt
+        segmented = hits_of(archive, questions)
+        assert any(segmented)
+        archive.rebuild()
+        assert segment_count(archive) == 1
+        assert_same_hits(segmented, hits_of(archive, questions))
+    finally:
+        archive.close()
+
+
+def test_a_new_article_goes_into_a_new_segment_and_is_answerable(seeded: Archive,
+                                                                   tmp_path: Path):
+    before = seeded._search().snapshot
+    seeded.add([write_jsonl(tmp_path / "one.jsonl", [article(1)])])
+    after = seeded._search().snapshot
+    assert [e.segment.name for e in after.entries][:1] == [before.entries[0].segment.name]
+    assert after.entries[0].segment is before.entries[0].segment  # reused, not reloaded
+    assert len(after.entries) == 2
+    assert seeded.ask("bridge1 reopened in town1").hits[0].article_id == "art-1"
+    assert not seeded.needs_rebuild()
+    assert seeded._store.changes_since(0)[1] == []  # the index caught up: the log is cleared
+
+
+def test_a_removed_article_is_never_found_and_a_mostly_deleted_segment_is_rewritten(
+        seeded: Archive, tmp_path: Path):
+    seeded.add([write_jsonl(tmp_path / "three.jsonl", [article(n) for n in (1, 2, 3)])])
+    assert seeded.remove(["art-2"]) == 1
+    snapshot = seeded._search().snapshot
+    assert snapshot.entries[-1].deletions is not None  # art-2's segment: one of 3 deleted
+    assert all(h.article_id != "art-2" for h in seeded.search("bridge2 town2").hits)
+    briefing = seeded.brief("bridge2")
+    assert all(i.article_id != "art-2" for i in (*briefing.items, *briefing.undated))
+    assert seeded.ask("bridge3 town3").hits[0].article_id == "art-3"
+
+    assert seeded.remove(["art-3"]) == 1  # two of three deleted: rewritten with art-1 only
+    last = seeded._search().snapshot.entries[-1]
+    assert (last.deletions, last.segment.article_ids) == (None, ["art-1"])
+    assert seeded.ask("bridge1 town1").hits[0].article_id == "art-1"
+
+
+def test_an_article_removed_and_added_again_is_found_once(seeded: Archive, tmp_path: Path):
+    path = write_jsonl(tmp_path / "one.jsonl", [article(1)])
+    seeded.add([path])
+    seeded.remove(["art-1"])
+    seeded.add([path])
+    hits = seeded.search("bridge1 town1").hits
+    assert [h.article_id for h in hits].count("art-1") == 1
+    assert seeded.stats().indexed_passages == seeded._search().snapshot.passages.count
+
+
+def test_many_small_additions_are_merged_into_few_segments(seeded: Archive, tmp_path: Path,
+                                                           monkeypatch):
+    monkeypatch.setattr(indexer_module, "MERGE_FACTOR", 2)
+    for n in range(1, 10):
+        seeded.add([write_jsonl(tmp_path / f"{n}.jsonl", [article(n)])])
+    snapshot = seeded._search().snapshot
+    assert len(snapshot.entries) <= 4
+    assert sorted(snapshot.article_ids) == sorted(
+        [*(f"art-{n}" for n in range(1, 10)), *seeded._search().snapshot.article_ids[:1]])
+    folders = {p.name for p in seeded._index_root.iterdir() if p.is_dir()}
+    assert {e.segment.name for e in snapshot.entries} <= folders
+    assert len(folders) <= 2 * len(snapshot.entries) + 2  # old segments are removed
