@@ -6,13 +6,16 @@ query order, a document containing the term gains
 
     idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(d) / avgdl))
 
-An archive's index is a list of immutable segments (`Postings`: term frequencies and
-document lengths, no weights), each possibly with some documents deleted. `Bm25` is
-the exact BM25Okapi of the live documents of all of them: N, avgdl, every term's
-document frequency and the epsilon floor (a share of the mean IDF over every term) are
-the whole archive's, so adding a segment or deleting a document scores as a build from
-scratch would. avgdl moves with every addition, so the length part of the weight is
-applied when a question is scored: one gather and a few vector operations per posting.
+An archive's index is a list of immutable segments (`Postings`), each possibly with
+some documents deleted. `Bm25` is the exact BM25Okapi of the live documents of all of
+them: N, avgdl, every term's document frequency and the epsilon floor (a share of the
+mean IDF over every term) are the whole archive's, so adding a segment or deleting a
+document scores as a build from scratch would.
+
+avgdl moves with every addition, so a posting cannot hold its weight. It holds the
+number of its (term frequency, document length) pair instead: a segment has a few
+thousand distinct pairs, whose weights are computed once per index version, so a
+query term costs one look-up in that small table and one multiply-add per posting.
 Unlike rank-bm25, which loops over every document in Python for every query term, only
 the documents in the term's postings are touched. Nothing is pickled: a segment is a
 handful of .npy files and a term list, memory-mapped on load.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,14 +43,18 @@ class Bm25Params:
 
 class Postings:
     """One segment's inverted index: for each term the documents holding it (ascending)
-    and how often, and each document's length in terms."""
+    and, per posting, the number of its (term frequency, document length) pair; and each
+    document's length in terms."""
 
     def __init__(self, terms: list[str], offsets: np.ndarray, docs: np.ndarray,
-                 tf: np.ndarray, doc_len: np.ndarray) -> None:
+                 pairs: np.ndarray, pair_tf: np.ndarray, pair_len: np.ndarray,
+                 doc_len: np.ndarray) -> None:
         self.terms = terms
         self.offsets = offsets
         self.docs = docs
-        self.tf = tf
+        self.pairs = pairs
+        self.pair_tf = pair_tf
+        self.pair_len = pair_len
         self.doc_len = doc_len
 
     @cached_property
@@ -62,12 +70,12 @@ class Postings:
         return np.diff(np.asarray(self.offsets))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(documents, term frequencies) of `term`, None when no document has it."""
+        """(documents, pair numbers) of `term`, None when no document has it."""
         tid = self.vocabulary.get(term)
         if tid is None:
             return None
         lo, hi = self.offsets[tid], self.offsets[tid + 1]
-        return self.docs[lo:hi], self.tf[lo:hi]
+        return self.docs[lo:hi], self.pairs[lo:hi]
 
     def deleted_df(self, deleted: np.ndarray) -> np.ndarray:
         """Per term, how many of the `deleted` documents (a mask) hold it."""
@@ -96,15 +104,18 @@ class Postings:
         order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=offsets[1:])
-        tf = np.concatenate([c[2] for c in chunks])[order]
-        tf_type = np.uint16 if not len(tf) or tf.max() <= np.iinfo(np.uint16).max else np.int32
-        return cls(terms=list(vocabulary), offsets=offsets,
-                   docs=np.concatenate([c[1] for c in chunks])[order],
-                   tf=tf.astype(tf_type), doc_len=np.asarray(doc_len, dtype=np.int32))
+        docs = np.concatenate([c[1] for c in chunks])[order]
+        lengths = np.asarray(doc_len, dtype=np.int64)
+        pairs, pair_tf, pair_len = _pairs(np.concatenate([c[2] for c in chunks])[order],
+                                          lengths[docs])
+        return cls(terms=list(vocabulary), offsets=offsets, docs=docs, pairs=pairs,
+                   pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32))
+
+    _ARRAYS = ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len")
 
     def save(self, folder: Path, prefix: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("offsets", "docs", "tf", "doc_len"):
+        for name in self._ARRAYS:
             np.save(folder / f"{prefix}.{name}.npy", np.asarray(getattr(self, name)))
         (folder / f"{prefix}.terms.txt").write_text("\n".join(self.terms), encoding="utf-8")
         meta = {"documents": self.size, "terms": len(self.terms)}
@@ -122,8 +133,8 @@ class Postings:
         def array(name: str) -> np.ndarray:
             return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
 
-        return cls(terms=terms, offsets=np.asarray(array("offsets")), docs=array("docs"),
-                   tf=array("tf"), doc_len=np.asarray(array("doc_len")))
+        # Plain arrays over the maps: numpy's memmap subclass makes every slice cost more.
+        return cls(terms, **{name: np.asarray(array(name)) for name in cls._ARRAYS})
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,7 @@ class Bm25:
         self._df = _DocumentFrequencies([(p.postings, p.live_df) for p in self._parts])
         self._floor = params.epsilon * self._df.mean_idf(self.count)
         self._idf: dict[str, float] = {}
+        self._local = threading.local()
 
     @classmethod
     def build(cls, documents: Iterable[list[str]], params: Bm25Params) -> Bm25:
@@ -176,12 +188,17 @@ class Bm25:
         return np.concatenate([np.asarray(p.postings.doc_len) for p in self._parts])
 
     @cached_property
-    def _norms(self) -> list[np.ndarray]:
-        """Per part, each document's k1 * (1 - b + b * len / avgdl), as rank-bm25 writes
+    def _pair_weights(self) -> list[np.ndarray]:
+        """Per part, the weight of each (tf, length) pair, written as rank-bm25 writes
         it so that the floating-point results are equal."""
         k1, b = self.params.k1, self.params.b
         avgdl = self.avgdl or 1.0  # 0 only when no document has a term: nothing is scored
-        return [k1 * (1 - b + b * np.asarray(p.postings.doc_len) / avgdl) for p in self._parts]
+        weights = []
+        for part in self._parts:
+            tf = part.postings.pair_tf.astype(np.float64)
+            weights.append(tf * (k1 + 1) / (tf + k1 * (1 - b + b * part.postings.pair_len
+                                                        / avgdl)))
+        return weights
 
     def _weighted(self, term: str) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
         """Per part holding `term`: its first document's number, the documents (part's
@@ -189,14 +206,11 @@ class Bm25:
         idf = self.idf(term)
         if idf is None:
             return
-        k1 = self.params.k1
-        for part, base, norm in zip(self._parts, self._bases, self._norms, strict=False):
+        for part, base, table in zip(self._parts, self._bases, self._pair_weights,
+                                     strict=False):
             found = part.postings.postings(term)
-            if found is None:
-                continue
-            docs, tf = found
-            freq = tf.astype(np.float64)
-            yield base, docs, idf * (freq * (k1 + 1) / (freq + norm[docs]))
+            if found is not None:
+                yield base, found[0], idf * table[found[1]]
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every document for the query `terms` (repeats count, as in
@@ -209,26 +223,59 @@ class Bm25:
             scores[~self.live] = 0.0
         return scores
 
-    def positions(self, documents: np.ndarray) -> np.ndarray:
-        """Where each document of the index stands in `documents` (-1: not there)."""
-        at = np.full(self.size, -1, dtype=np.int32)
+    def matches(self, terms: Iterable[str], documents: np.ndarray
+                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each of `terms`, which of `documents` (ascending, live) hold it, as places
+        in `documents`, and the term's BM25 weight in each: `scores(terms)` on those
+        documents alone, without an array over the whole index.
+
+        Per segment, a term whose postings are many times more than the documents is
+        looked up by binary search; otherwise its postings are placed through a map from
+        document to place (one per thread, reset after use).
+        """
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        spans = np.searchsorted(documents, self._bases).tolist()
+        at = None
+        try:
+            for term in dict.fromkeys(terms):
+                idf = self.idf(term)
+                places: list[np.ndarray] = []
+                weights: list[np.ndarray] = []
+                for n, part in enumerate(self._parts):
+                    lo, hi = spans[n], spans[n + 1]
+                    hit = part.postings.postings(term) if hi > lo else None
+                    if hit is None or idf is None:
+                        continue
+                    docs, pairs = hit
+                    if (hi - lo) * _SEARCH_COST < len(docs):
+                        wanted = documents[lo:hi] - self._bases[n]
+                        index = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
+                        holds = docs[index] == wanted
+                        places.append(lo + np.flatnonzero(holds))
+                        weights.append(self._pair_weights[n][pairs[index[holds]]])
+                    else:
+                        if at is None:
+                            at = self._place_map(documents)
+                        where = at[self._bases[n]:][docs]
+                        holds = where >= 0
+                        places.append(where[holds])
+                        weights.append(self._pair_weights[n][pairs[holds]])
+                if places:
+                    found[term] = (np.concatenate(places), idf * np.concatenate(weights))
+                else:
+                    found[term] = (np.empty(0, dtype=np.int64), np.empty(0))
+        finally:
+            if at is not None:
+                at[documents] = -1
+        return found
+
+    def _place_map(self, documents: np.ndarray) -> np.ndarray:
+        """This thread's map from document to place in `documents` (-1: not there)."""
+        at = getattr(self._local, "at", None)
+        if at is None:
+            at = self._local.at = np.full(self.size, -1, dtype=np.int32)
         at[documents] = np.arange(len(documents), dtype=np.int32)
         return at
-
-    def scores_of(self, terms: list[str], documents: np.ndarray,
-                  positions: np.ndarray | None = None) -> np.ndarray:
-        """`scores(terms)[documents]`, adding only the postings' weights (`positions`:
-        this index's `positions(documents)`, if already made)."""
-        scores = np.zeros(len(documents))
-        if not len(documents):
-            return scores
-        at = self.positions(documents) if positions is None else positions
-        for term in terms:
-            for base, docs, weights in self._weighted(term):
-                where = at[base:][docs]
-                found = where >= 0
-                scores[where[found]] += weights[found]
-        return scores
 
     def idf(self, term: str) -> float | None:
         """The term's Okapi IDF (floored), None if no live document holds it."""
@@ -368,6 +415,8 @@ def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndar
     return candidates[np.lexsort((candidates, -values))][:k]
 
 
+# A binary search costs about this many times placing one posting through a map.
+_SEARCH_COST = 16
 # Tokens turned into postings at a time: bounds the memory of a build (about 40 bytes a
 # token) without giving up numpy's speed.
 _TOKENS_PER_CHUNK = 2_000_000
@@ -388,3 +437,21 @@ def _postings(tokens: list[str], lengths: list[int], first_doc: int,
     keys, tf = np.unique(doc_ids * len(vocabulary) + term_ids, return_counts=True)
     return ((keys % len(vocabulary)).astype(np.int32),
             (keys // len(vocabulary)).astype(np.int32), tf.astype(np.int64))
+
+
+def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number the distinct (term frequency, document length) pairs of the postings:
+    (each posting's pair number, each pair's tf, each pair's length)."""
+    span = int(lengths.max(initial=0)) + 1
+    keys = tf * span + lengths
+    if keys.max(initial=0) < 1 << 24:  # a mask over every possible key: no sorting
+        used = np.zeros(int(keys.max(initial=0)) + 1, dtype=bool)
+        used[keys] = True
+        distinct = np.flatnonzero(used)
+        number = np.cumsum(used) - 1
+        pairs = number[keys]
+    else:
+        distinct, pairs = np.unique(keys, return_inverse=True)
+    small = np.uint16 if len(distinct) <= 1 << 16 else np.int32
+    return (pairs.astype(small), (distinct // span).astype(np.int32),
+            (distinct % span).astype(np.int32))

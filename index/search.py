@@ -29,8 +29,6 @@ _CANDIDATES_PER_HIT = 8
 # A question is searched for by its first this many characters: no real question is
 # longer, and the cost of parsing grows with the length of what is pasted.
 MAX_QUESTION_CHARS = 1000
-# Above 1 / this share of the passages, candidates are scored by summing every posting.
-_DENSE_FROM = 8
 # Corroboration signatures kept per index, enough for the articles a team asks about.
 _SIGNATURES_KEPT = 50_000
 
@@ -158,7 +156,9 @@ class Searcher:
         query = self.parse(question, today)
         if not query.known_terms or k < 1:
             return Answer(query, [])
-        candidates = self._candidates(query)
+        candidates = self._candidates(query, min_coverage)
+        if not len(candidates):
+            return Answer(query, [])
         scores, coverage = self._score(query, candidates)
         allowed = self.articles_allowed(source, since, until)
         if allowed is not None:
@@ -173,11 +173,23 @@ class Searcher:
                    if term in answering_terms)
         return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
-    def _candidates(self, query: Query) -> np.ndarray:
-        """The passages that hold a question term (ascending): only they can be
-        relevant, so only they are scored."""
-        return _union([self._bm25.documents_with(term) for term in self._shares(query)],
-                      self._bm25.size)
+    def _candidates(self, query: Query, min_coverage: float) -> np.ndarray:
+        """The passages that can be relevant (ascending): only they are scored.
+
+        A relevant passage holds `min_coverage` of the question's weight. Taking terms
+        from the weightiest down until the rest weigh less than that, a passage that
+        holds none of those taken cannot be relevant: the common words of a question
+        add their postings to no candidate, only their weight to those found.
+        """
+        shares = self._shares(query)
+        rest = sum(shares.values())
+        needed = []
+        for term in sorted(shares, key=shares.__getitem__, reverse=True):
+            if rest < min_coverage - 1e-9:
+                break
+            needed.append(term)
+            rest -= shares[term]
+        return _union([self._bm25.documents_with(term) for term in needed], self._bm25.size)
 
     def _score(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The candidates' scores, and each one's share of the question's term weight.
@@ -188,30 +200,22 @@ class Searcher:
         """
         ranking = self.ranking
         terms = query.known_terms
-        positions = self._bm25.positions(candidates)
-        articles = self._passage_article[candidates]
-        index = self.snapshot.articles
-        if len(candidates) * _DENSE_FROM > self._bm25.size:
-            # Most passages hold a question word: adding up every posting into arrays
-            # over all documents, then taking the candidates, is cheaper than placing
-            # each posting. Either way the scores are the same.
-            scores = self._bm25.scores(terms)[candidates]
-            whole = index.scores(terms)[articles] if ranking.article_weight else 0.0
-        else:
-            scores = self._bm25.scores_of(terms, candidates, positions)
-            whole = 0.0
-            if ranking.article_weight and len(candidates):
-                unique = _union([articles], index.size)
-                at = index.positions(unique)
-                whole = index.scores_of(terms, unique, at)[at[articles]]
-        scores += ranking.article_weight * whole
+        found = self._bm25.matches(terms, candidates)
+        scores = _summed(found, terms, len(candidates))
+        articles = self._passage_article[candidates]  # ascending, as passages are
+        if ranking.article_weight and len(candidates):
+            first = np.ones(len(articles), dtype=bool)
+            first[1:] = articles[1:] != articles[:-1]
+            unique = articles[first]
+            whole = _summed(self.snapshot.articles.matches(terms, unique), terms, len(unique))
+            scores += ranking.article_weight * whole[np.cumsum(first) - 1]
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
                    ranking.period_boost)
         coverage = np.zeros(len(candidates))
         for term, share in self._shares(query).items():
-            coverage[positions[self._bm25.documents_with(term)]] += share
+            coverage[found[term][0]] += share
         return scores, coverage
 
     def _articles_in_period(self, period: Period) -> np.ndarray:
@@ -298,7 +302,9 @@ class Searcher:
         pool = k * _CANDIDATES_PER_HIT
         # The rarest question term's passages hold likely winners: their k-th best score
         # bounds the rest (top_k's hint), so only better scores are sorted.
-        hint = np.searchsorted(candidates, self._bm25.hint_documents(query.known_terms, pool))
+        hint = self._bm25.hint_documents(query.known_terms, pool)
+        at = np.minimum(np.searchsorted(candidates, hint), len(candidates) - 1)
+        hint = at[candidates[at] == hint]  # (the rarest term may not make candidates)
         top = top_k(gated, pool, hint)
         top = top[np.isfinite(gated[top])]
         # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
@@ -394,14 +400,31 @@ def article_terms(searcher: Searcher, articles: list[Article]) -> dict[str, list
 
 
 def _union(postings: list[np.ndarray], size: int) -> np.ndarray:
-    """The documents in any of `postings`, ascending. A mask over all `size` documents:
-    numpy's `unique` hashes, and was 90 times slower on 200,000 postings."""
-    if not postings:
-        return np.empty(0, dtype=np.int64)
+    """The documents in any of `postings` (each ascending), ascending. Few are sorted;
+    many are marked in a mask over all `size` documents. (numpy's `unique` hashes, and
+    was 90 times slower on 200,000 postings.)"""
+    if len(postings) < 2:
+        return postings[0] if postings else np.empty(0, dtype=np.int64)
+    if sum(map(len, postings)) * 16 < size:
+        joined = np.sort(np.concatenate(postings))
+        first = np.ones(len(joined), dtype=bool)
+        first[1:] = joined[1:] != joined[:-1]
+        return joined[first]
     mask = np.zeros(size, dtype=bool)
     for documents in postings:
         mask[documents] = True
     return np.flatnonzero(mask)
+
+
+def _summed(found: dict[str, tuple[np.ndarray, np.ndarray]], terms: list[str],
+            size: int) -> np.ndarray:
+    """BM25 scores of `size` documents from their matches (`Bm25.matches`) of `terms`,
+    added up in query order, repeats counted, as `Bm25.scores` adds them."""
+    scores = np.zeros(size)
+    for term in terms:
+        places, weights = found[term]
+        scores[places] += weights
+    return scores
 
 
 def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:

@@ -46,7 +46,7 @@ def sparse_pool(archive: Archive, question: str, k: int, min_coverage: float,
                 source: str | None = None, since: date | None = None) -> list[int]:
     searcher = archive._search()
     query = searcher.parse(question, TODAY)
-    candidates = searcher._candidates(query)
+    candidates = searcher._candidates(query, min_coverage)
     scores, coverage = searcher._score(query, candidates)
     allowed = searcher.articles_allowed(source, since, None)
     if allowed is not None:
