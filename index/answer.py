@@ -32,8 +32,9 @@ Ties go to the earlier sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from .analyzer import Analyzer
@@ -106,7 +107,7 @@ def question_kind(question: str) -> str | None:
     return first[1] if first else None
 
 
-def holds_kind(kind: str | None, sentence: str, question_words: set[str]) -> bool:
+def holds_kind(kind: str | None, sentence: str, question_words: Set[str]) -> bool:
     """Whether `sentence` holds something of `kind` that the question does not name."""
     detector = _DETECTORS.get(kind or "")
     if detector is not None:
@@ -132,7 +133,7 @@ class Candidate:
     position: int
 
 
-def new_terms(terms: Sequence[str], asked: set[str]) -> set[str]:
+def new_terms(terms: Sequence[str], asked: Set[str]) -> set[str]:
     """The terms (of a sentence) that say something the question does not: not its
     own terms, nor when it happened or who said so ("last year", "on Monday", "he
     said"), nor a number."""
@@ -146,9 +147,7 @@ def score_sentences(question: str, question_terms: Sequence[str],
     """The score of each candidate (consecutive sentences of one passage)."""
     distinct = list(dict.fromkeys(question_terms))
     total = sum(weight(t) for t in distinct) or 1.0
-    kind = question_kind(question)
-    question_words = set(re.findall(r"\w+", question.lower()))
-    asked = {*question_terms, *_ANALYZER.terms(question)}
+    kind, question_words, asked, phrases = _read(question, tuple(question_terms))
 
     def overlap(terms: Sequence[str]) -> float:
         present = set(terms)
@@ -166,7 +165,6 @@ def score_sentences(question: str, question_terms: Sequence[str],
     precise = kind in _DETECTORS
     says = [h if precise else not r and (h or kind is None)
             for h, r in zip(holds, repeats, strict=True)]
-    phrases = set(pairwise(question_terms))
     scores = []
     for i, candidate in enumerate(candidates):
         neighbours = overlaps[max(i - 1, 0):i] + overlaps[i + 1:i + 2]
@@ -189,6 +187,16 @@ def score_sentences(question: str, question_terms: Sequence[str],
             score *= len(candidate.terms) / ranking.answer_min_terms
         scores.append(score)
     return scores
+
+
+@lru_cache(maxsize=256)
+def _read(question: str, question_terms: tuple[str, ...]
+          ) -> tuple[str | None, frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
+    """What `score_sentences` needs of a question, read once for all its passages: its
+    kind, its words, the terms it asks with, and its term pairs (phrases)."""
+    return (question_kind(question), frozenset(re.findall(r"\w+", question.lower())),
+            frozenset({*question_terms, *_ANALYZER.terms(question)}),
+            frozenset(pairwise(question_terms)))
 
 
 def phrases_kept(phrases: set[tuple[str, str]], terms: Sequence[str], gap: int) -> int:

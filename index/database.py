@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Database:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: list[_Reader] = []
         self._readers_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
@@ -41,9 +42,13 @@ class Database:
                                timeout=BUSY_TIMEOUT_S)
 
     def close(self) -> None:
+        """Close every connection, each once no thread is reading through it (closing
+        one under a running query crashes the process): a thread that reads after this
+        gets sqlite3.ProgrammingError."""
         with self.lock, self._readers_lock:
             for reader in self._readers:
-                reader.close()
+                with reader.lock:
+                    reader.connection.close()
             self._readers.clear()
             self._db.close()
 
@@ -63,18 +68,22 @@ class Database:
 
     def all(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
         """Rows of a read, from what is committed."""
-        return self._reader().execute(sql, parameters).fetchall()
+        reader = self._reader()
+        with reader.lock:
+            return reader.connection.execute(sql, parameters).fetchall()
 
     def one(self, sql: str, parameters: Sequence[object] = ()) -> tuple | None:
-        return self._reader().execute(sql, parameters).fetchone()
+        reader = self._reader()
+        with reader.lock:
+            return reader.connection.execute(sql, parameters).fetchone()
 
     def columns(self, table: str) -> set[str]:
         return {row[1] for row in self.all(f"PRAGMA table_info({table})")}
 
-    def _reader(self) -> sqlite3.Connection:
+    def _reader(self) -> _Reader:
         reader = getattr(self._local, "reader", None)
         if reader is None:
-            reader = self._connect()
+            reader = _Reader(self._connect(), threading.Lock())
             with self._readers_lock:
                 self._readers.append(reader)
             self._local.reader = reader
@@ -92,6 +101,15 @@ class Database:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """A thread's read connection; its lock is held while the thread reads, and by
+    `Database.close`."""
+
+    connection: sqlite3.Connection
+    lock: threading.Lock
 
 
 def marks(values: Sequence[object]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,3 +141,30 @@ def test_a_reader_never_waits_for_a_writer_of_the_same_process(tmp_path: Path):
         thread.join()
     assert db.one("SELECT value FROM meta WHERE key = 'busy'") == ("1",)
     db.close()
+
+
+def test_closing_while_another_thread_reads_waits_for_the_read(tmp_path: Path):
+    """The bot closes its archive on shutdown while a worker thread may be mid-query;
+    closing a connection under a running query crashed the process (a segfault)."""
+    db = Database(tmp_path / "a.sqlite3")
+    started = threading.Event()
+    outcomes: list[object] = []
+    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+            " SELECT count(*) FROM n")
+
+    def read() -> None:
+        db.one("SELECT 1")
+        started.set()
+        for _ in range(2):
+            try:
+                outcomes.append(db.one(slow, (2_000_000,)))
+            except sqlite3.ProgrammingError:  # closed: a clean error
+                outcomes.append("closed")
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    started.wait()
+    time.sleep(0.05)  # most often the close comes while the first query runs
+    db.close()
+    thread.join()
+    assert len(outcomes) == 2 and set(outcomes) <= {(2_000_000,), "closed"}
