@@ -58,6 +58,9 @@ PROBES_HELD_BACK = 8  # generated articles kept out of the corpus to be added on
 OUTLETS = [f"Gazette {n}" for n in range(12)]
 _WORD = re.compile(r"[a-z]+")
 NEWSDESK = Path(sys.executable).with_name("newsdesk")
+# Commands run as on an installed copy, whose modules pip byte-compiled: a machine that
+# sets PYTHONDONTWRITEBYTECODE would compile every module at every start instead.
+CLI_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 # Helpers ------------------------------------------------------------------------
@@ -167,7 +170,7 @@ def timed_asks(archive: Archive,
 
 
 def run(command: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(command, input=stdin, capture_output=True, text=True)
+    done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=CLI_ENV)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr[-2000:]}")
     return done
@@ -289,7 +292,8 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     began = time.perf_counter()
     child = subprocess.Popen([str(NEWSDESK), "ask", "--json", "-k", "5", "--config",
                               str(config), "-"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=CLI_ENV)
     assert child.stdin and child.stdout and child.stderr
     child.stdin.write("".join(q + "\n" for q in questions))
     child.stdin.close()

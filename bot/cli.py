@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import signal
 import sys
@@ -67,6 +66,8 @@ def make_bot(args: argparse.Namespace, config: Config, settings: DiscordSettings
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import asyncio
+
     import discord
     config = load_config(args.config)
     settings = discord_settings(config)
@@ -91,6 +92,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 async def serve(bot: NewsdeskBot, token: Secret) -> None:
     """Run until the connection ends or SIGINT/SIGTERM arrives; then close cleanly (the
     archive and its database close with the bot)."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

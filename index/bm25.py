@@ -59,7 +59,7 @@ class Postings:
 
     @cached_property
     def vocabulary(self) -> dict[str, int]:
-        return {term: i for i, term in enumerate(self.terms)}
+        return dict(zip(self.terms, range(len(self.terms)), strict=True))
 
     @property
     def size(self) -> int:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.prompt import Confirm
 from rich.text import Text
 
-from newsdesk import __version__
+import newsdesk
 
 from . import (
     Archive,
@@ -73,10 +73,18 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Version(argparse.Action):
+    """--version, reading the version only when it is asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"newsdesk {newsdesk.__version__}")
+        parser.exit()
+
+
 def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk", description="Answers questions from your archive of news articles.")
-    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     config_help = ("config file (default: built-in settings, data in $NEWSDESK_DATA_DIR or "
                    "~/.local/share/newsdesk)")
     parser.add_argument("--config", type=Path, metavar="PATH", help=config_help)

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import feedparser
-
 from .articles import article_id
 from .config import FeedSource
 from .feedlog import FeedLog
@@ -104,6 +102,8 @@ def _poll(feed: FeedSource, fetcher: Fetcher, feed_log: FeedLog, contains: Calla
             report.error = f"cannot read: {exc.strerror or exc}"
             return
         fetched = None
+    import feedparser  # (only when a feed is polled: it costs every command's start-up)
+
     parsed = feedparser.parse(body)
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         report.error = "not an RSS or Atom feed"

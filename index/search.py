@@ -344,9 +344,12 @@ class Searcher:
         ids = [snap.article_ids[snap.passage_article[p]] for p in chosen]
         copy_ids = {p: [snap.article_ids[snap.passage_article[c]] for c in copies.get(p, [])]
                     for p in chosen}
-        articles = self.store.articles([*ids, *(i for v in copy_ids.values() for i in v)])
-        sentences = self.store.sentence_spans(ids)
-        cached = self.store.sentence_terms(ids, ANALYZER_VERSION)  # no need to analyse again
+        found = self.store.with_sentences(ids, ANALYZER_VERSION)
+        articles = {i: found[i][0] for i in found}
+        articles |= self.store.articles(i for v in copy_ids.values() for i in v
+                                        if i not in articles)
+        sentences = {i: found[i][1] for i in found}
+        cached = {i: found[i][2] for i in found if found[i][2] is not None}
         ranking = self.ranking
         hits: list[Hit] = []
         answer_scores: list[float] = []

@@ -6,7 +6,6 @@ passages, BM25, search; its public API is `newsdesk.index`), `newsdesk.bot` is b
 Discord layer), `newsdesk.index.seeds` is seeds/.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 from pkgutil import extend_path
 
 # Run from a source checkout (`python -m newsdesk`, pytest), this folder comes first on
@@ -14,7 +13,16 @@ from pkgutil import extend_path
 # mapped there by pyproject.toml, are found through the installed copy of the package.
 __path__ = extend_path(__path__, __name__)
 
-try:
-    __version__ = version("newsdesk")
-except PackageNotFoundError:  # imported from a checkout that was never installed
-    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed metadata only when asked for (reading it
+    costs every command a tenth of a second of start-up)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'newsdesk' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:  # imported from a checkout that was never installed
+        return "0+unknown"
