@@ -327,7 +327,7 @@ class Bm25:
 
     def term_weights(self, terms: list[str]) -> np.ndarray:
         """`term_weight` of many terms at once (0 for a term no document has)."""
-        df = np.fromiter((self._df.of(t) for t in terms), dtype=np.float64, count=len(terms))
+        df = self._df.of_many(terms).astype(np.float64)
         weights = np.log1p((self.count - df + 0.5) / (df + 0.5))
         weights[df == 0] = 0.0
         return weights
@@ -375,6 +375,18 @@ class _DocumentFrequencies:
     def of(self, term: str) -> int:
         tid = self._vocabulary.get(term)
         return int(self._df[tid]) if tid is not None else self._extra.get(term, 0)
+
+    def of_many(self, terms: list[str]) -> np.ndarray:
+        """`of` each of `terms`, as an array."""
+        tids = np.fromiter((self._vocabulary.get(t, -1) for t in terms), dtype=np.int64,
+                           count=len(terms))
+        found = tids >= 0
+        df = np.zeros(len(terms), dtype=np.int64)
+        df[found] = self._df[tids[found]]
+        if self._extra and not found.all():
+            for at in np.flatnonzero(~found).tolist():
+                df[at] = self._extra.get(terms[at], 0)
+        return df
 
     def terms(self) -> set[str]:
         main = {t for t, i in self._vocabulary.items() if self._df[i]}
