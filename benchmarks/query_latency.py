@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsdesk.index.analyzer import STOPWORDS, Analyzer
-from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, top_k
+from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, Terms, top_k
 from newsdesk.index.cleaning import clean_article_text
 from newsdesk.index.passages import make_passages, window_starts
 from newsdesk.index.sentences import sentence_spans
@@ -119,12 +119,15 @@ def main() -> None:
     build_s = time.perf_counter() - began
     with tempfile.TemporaryDirectory() as tmp:
         postings.save(Path(tmp), "bench")
+        postings.terms.save(Path(tmp) / "terms.txt")
+        count = len(postings.terms)
         disk = sum(f.stat().st_size for f in Path(tmp).iterdir())
         del postings
         gc.collect()
         before = rss_mib()
         began = time.perf_counter()
-        ours = Bm25([Part(Postings.load(Path(tmp), "bench"))], params)
+        terms = Terms.load(Path(tmp) / "terms.txt", count)
+        ours = Bm25([Part(Postings.load(Path(tmp), "bench", terms))], params)
         load_s = time.perf_counter() - began
         ours.scores(queries[0])
         serving = rss_mib() - before

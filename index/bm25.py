@@ -23,12 +23,12 @@ handful of .npy files and a term list, memory-mapped on load.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -41,12 +41,40 @@ class Bm25Params:
     epsilon: float = 0.25
 
 
+class Terms:
+    """A segment's terms in order and (made when first needed) each one's number: one
+    copy for the postings of its passages and of its articles, which share them."""
+
+    def __init__(self, words: list[str], numbers: dict[str, int] | None = None) -> None:
+        self.words = words
+        if numbers is not None:
+            self.__dict__["numbers"] = numbers
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        return dict(zip(self.words, range(len(self.words)), strict=True))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def save(self, path: Path) -> None:
+        path.write_text("\n".join(self.words), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, count: int) -> Terms:
+        text = path.read_text(encoding="utf-8")
+        words = text.split("\n") if text else []
+        if len(words) != count:
+            raise ValueError(f"{path}: expected {count} terms, found {len(words)}")
+        return cls(words)
+
+
 class Postings:
     """One segment's inverted index: for each term the documents holding it (ascending)
     and, per posting, the number of its (term frequency, document length) pair; and each
     document's length in terms."""
 
-    def __init__(self, terms: list[str], offsets: np.ndarray, docs: np.ndarray,
+    def __init__(self, terms: Terms, offsets: np.ndarray, docs: np.ndarray,
                  pairs: np.ndarray, pair_tf: np.ndarray, pair_len: np.ndarray,
                  doc_len: np.ndarray) -> None:
         self.terms = terms
@@ -57,9 +85,9 @@ class Postings:
         self.pair_len = pair_len
         self.doc_len = doc_len
 
-    @cached_property
+    @property
     def vocabulary(self) -> dict[str, int]:
-        return dict(zip(self.terms, range(len(self.terms)), strict=True))
+        return self.terms.numbers
 
     @property
     def size(self) -> int:
@@ -83,9 +111,20 @@ class Postings:
         counts = np.concatenate(([0], np.cumsum(hits)))
         return counts[self.offsets[1:]] - counts[self.offsets[:-1]]
 
+    def with_terms(self, terms: Terms) -> Postings:
+        """These postings over `terms`, which extend their own (the terms added hold no
+        document here)."""
+        extra = len(terms) - (len(self.offsets) - 1)
+        offsets = np.concatenate((self.offsets, np.full(extra, self.offsets[-1])))
+        return Postings(terms, offsets, self.docs, self.pairs, self.pair_tf, self.pair_len,
+                        self.doc_len)
+
     @classmethod
-    def build(cls, documents: Iterable[list[str]]) -> Postings:
-        vocabulary: dict[str, int] = {}
+    def build(cls, documents: Iterable[list[str]],
+              vocabulary: dict[str, int] | None = None) -> Postings:
+        """The postings of `documents`; their terms are numbered in `vocabulary` (which
+        may number terms already, and gets the new ones) or in a new one."""
+        vocabulary = {} if vocabulary is None else vocabulary
         doc_len: list[int] = []
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         tokens: list[str] = []
@@ -108,33 +147,28 @@ class Postings:
         lengths = np.asarray(doc_len, dtype=np.int64)
         pairs, pair_tf, pair_len = _pairs(np.concatenate([c[2] for c in chunks])[order],
                                           lengths[docs])
-        return cls(terms=list(vocabulary), offsets=offsets, docs=docs, pairs=pairs,
-                   pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32))
+        return cls(terms=Terms(list(vocabulary), dict(vocabulary)), offsets=offsets,
+                   docs=docs, pairs=pairs, pair_tf=pair_tf, pair_len=pair_len,
+                   doc_len=lengths.astype(np.int32))
 
     _ARRAYS = ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len")
 
     def save(self, folder: Path, prefix: str) -> None:
+        """Write the arrays (the terms are saved apart: `Terms.save`)."""
         folder.mkdir(parents=True, exist_ok=True)
         for name in self._ARRAYS:
             np.save(folder / f"{prefix}.{name}.npy", np.asarray(getattr(self, name)))
-        (folder / f"{prefix}.terms.txt").write_text("\n".join(self.terms), encoding="utf-8")
-        meta = {"documents": self.size, "terms": len(self.terms)}
-        (folder / f"{prefix}.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, prefix: str) -> Postings:
-        meta = json.loads((folder / f"{prefix}.json").read_text(encoding="utf-8"))
-        text = (folder / f"{prefix}.terms.txt").read_text(encoding="utf-8")
-        terms = text.split("\n") if text else []
-        if len(terms) != meta["terms"]:
-            raise ValueError(f"{folder / (prefix + '.terms.txt')}: expected {meta['terms']} "
-                             f"terms, found {len(terms)}")
-
+    def load(cls, folder: Path, prefix: str, terms: Terms) -> Postings:
         def array(name: str) -> np.ndarray:
             return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
 
         # Plain arrays over the maps: numpy's memmap subclass makes every slice cost more.
-        return cls(terms, **{name: np.asarray(array(name)) for name in cls._ARRAYS})
+        loaded = cls(terms, **{name: np.asarray(array(name)) for name in cls._ARRAYS})
+        if len(loaded.offsets) != len(terms) + 1:
+            raise ValueError(f"{folder / prefix}: the postings do not fit the terms")
+        return loaded
 
 
 @dataclass(frozen=True)
@@ -365,7 +399,7 @@ class _DocumentFrequencies:
         for i, (other, other_df) in enumerate(parts):
             if i == main:
                 continue
-            for term, df in zip(other.terms, np.asarray(other_df).tolist(), strict=True):
+            for term, df in zip(other.terms.words, np.asarray(other_df).tolist(), strict=True):
                 tid = self._vocabulary.get(term)
                 if tid is not None:
                     self._df[tid] += df
@@ -378,7 +412,7 @@ class _DocumentFrequencies:
 
     def of_many(self, terms: list[str]) -> np.ndarray:
         """`of` each of `terms`, as an array."""
-        tids = np.fromiter((self._vocabulary.get(t, -1) for t in terms), dtype=np.int64,
+        tids = np.fromiter(map(self._vocabulary.get, terms, repeat(-1)), dtype=np.int64,
                            count=len(terms))
         found = tids >= 0
         df = np.zeros(len(terms), dtype=np.int64)

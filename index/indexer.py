@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyzer import Analyzer
-from .bm25 import Postings
+from .bm25 import Postings, Terms
 from .params import IndexParams
 from .passages import make_passages
 from .progress import Progress
@@ -194,8 +194,11 @@ def segment_data(rows: Iterable[IndexRow], analyzer: Analyzer, params: IndexPara
                 yield lead + list(chain.from_iterable(terms[passage.first:passage.last]))
             progress.advance()
 
-    passages = Postings.build(passage_documents())
-    return SegmentData(passages=passages, articles=Postings.build(article_terms),
+    numbers: dict[str, int] = {}  # one numbering of the terms for both
+    passages = Postings.build(passage_documents(), numbers)
+    articles = Postings.build(article_terms, numbers)
+    terms = Terms(list(numbers), numbers)
+    return SegmentData(passages=passages.with_terms(terms), articles=articles.with_terms(terms),
                        article_ids=article_ids, passage_article=passage_article,
                        passage_spans=spans, article_sources=sources,
                        article_published=published)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import chain
 
 import numpy as np
 
@@ -234,21 +235,26 @@ class Searcher:
             coverage[index.documents_with(term)] += share
         return coverage
 
-    def _corroborated(self, hits: list[Hit]) -> list[Hit]:
-        """The hits with the outlets whose own reports of the same story are among them."""
-        reports = [Report(h.source, h.also_in, s) for h, s in zip(hits, self.signatures(
-            [Article(h.article_id, h.title, h.source, h.passage) for h in hits]), strict=True)]
+    def _corroborated(self, hits: list[Hit], known: dict[str, list[str]]) -> list[Hit]:
+        """The hits with the outlets whose own reports of the same story are among them
+        (`known`: the index terms of articles already read)."""
+        articles = [Article(h.article_id, h.title, h.source, h.passage) for h in hits]
+        reports = [Report(h.source, h.also_in, s)
+                   for h, s in zip(hits, self.signatures(articles, known), strict=True)]
         return [replace(h, reported_by=c.outlets)
                 for h, c in zip(hits, corroborate(reports), strict=True)]
 
-    def signatures(self, articles: list[Article]) -> list[frozenset[str]]:
+    def signatures(self, articles: list[Article], known: dict[str, list[str]] | None = None
+                   ) -> list[frozenset[str]]:
         """Each article's corroboration signature, computed once per index (an article's
-        terms and their weights do not change while this snapshot is current)."""
+        terms and their weights do not change while this snapshot is current); `known`:
+        the index terms of some of them, already read."""
         cache = self._signatures
         found = {a.id: cache[a.id] for a in articles if a.id in cache}
         missing = [a for a in articles if a.id not in found]
         if missing:
-            terms = article_terms(self, missing)
+            terms = dict(known or {})
+            terms |= article_terms(self, [a for a in missing if a.id not in terms])
             if len(self._signatures) > _SIGNATURES_KEPT:
                 self._signatures = {}  # a new dict: other threads keep reading the old one
             for article in missing:
@@ -389,7 +395,7 @@ class Searcher:
             ))
         if not answer_scores:
             return hits, set()
-        hits = self._corroborated(hits)
+        hits = self._corroborated(hits, {i: list(chain.from_iterable(cached[i])) for i in cached})
         answering = best_index(answer_scores)
         hits.insert(0, hits.pop(answering))
         return hits, best_terms[answering]
@@ -398,6 +404,8 @@ class Searcher:
 def article_terms(searcher: Searcher, articles: list[Article]) -> dict[str, list[str]]:
     """Each article's index terms, from the store's cache where it holds them (else
     from the text given: an answer gives the passage, a briefing the article)."""
+    if not articles:
+        return {}
     terms = searcher.store.cached_terms([a.id for a in articles], ANALYZER_VERSION)
     return {a.id: terms.get(a.id) or searcher.analyzer.terms(a.text) for a in articles}
 

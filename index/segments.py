@@ -1,11 +1,11 @@
 """Index segments: immutable folders, each indexing some articles and their passages.
 
-A segment holds two BM25 postings (its passages, and its articles as whole documents)
-and the arrays that map passages back to their articles (article number in the
-segment, character span) and articles to their outlet and publication day. Once
-written, a segment never changes: removing an article writes a new deletions file
-beside it (a sorted array of the segment's article numbers), named by the manifest
-that uses it (see snapshot.py).
+A segment holds two BM25 postings over one list of terms (its passages, and its
+articles as whole documents), and the arrays that map passages back to their articles
+(article number in the segment, character span) and articles to their outlet and
+publication day. Once written, a segment never changes: removing an article writes a
+new deletions file beside it (a sorted array of the segment's article numbers), named
+by the manifest that uses it (see snapshot.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25 import Postings
+from .bm25 import Postings, Terms
 
 UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -93,12 +93,15 @@ def write_segment(root: Path, data: SegmentData) -> str:
         "article_day": np.asarray([UNDATED if p is None else day_number(p)
                                    for p in data.article_published], dtype=np.int32),
     }
+    data.passages.terms.save(tmp / "terms.txt")
     data.passages.save(tmp, "passages")
     data.articles.save(tmp, "articles")
     for array_name, array in arrays.items():
         np.save(tmp / f"{array_name}.npy", array)
     (tmp / "article_ids.txt").write_text("\n".join(data.article_ids), encoding="utf-8")
     (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    (tmp / "meta.json").write_text(json.dumps({"terms": len(data.passages.terms)}),
+                                   encoding="utf-8")
     sync_tree(tmp)
     os.rename(tmp, root / name)
     return name
@@ -121,10 +124,12 @@ def load_segment(folder: Path) -> Segment:
         return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
 
     ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    terms = Terms.load(folder / "terms.txt", meta["terms"])
     return Segment(
         folder=folder,
-        passages=Postings.load(folder, "passages"),
-        articles=Postings.load(folder, "articles"),
+        passages=Postings.load(folder, "passages", terms),
+        articles=Postings.load(folder, "articles", terms),
         article_ids=ids_text.split("\n") if ids_text else [],
         passage_article=array("passage_article"),
         passage_start=array("passage_start"),

@@ -24,7 +24,7 @@ from .bm25 import Bm25, Part
 from .params import IndexParams
 from .segments import Segment, load_segment, sync_dir, sync_file
 
-FORMAT_VERSION = 3  # 3: segments and a manifest
+FORMAT_VERSION = 4  # 3: segments and a manifest; 4: one term list per segment
 POINTER = "CURRENT"
 
 

@@ -7,7 +7,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from newsdesk.index.analyzer import Analyzer
-from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, top_k
+from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, Terms, top_k
 from newsdesk.index.cleaning import clean_article_text
 from newsdesk.index.passages import make_passages
 from newsdesk.index.sentences import sentence_spans
@@ -74,12 +74,17 @@ def test_scores_equal_rank_bm25_on_a_zipf_corpus():
     assert_same_as_rank_bm25(docs, queries_from(docs, 100, seed=5), Bm25Params(k1=1.2, b=0.5))
 
 
+def saved_and_loaded(postings: Postings, folder: Path) -> Postings:
+    postings.save(folder, "p")
+    postings.terms.save(folder / "terms.txt")
+    return Postings.load(folder, "p", Terms.load(folder / "terms.txt", len(postings.terms)))
+
+
 def test_a_saved_index_loads_with_identical_scores(tmp_path: Path):
     docs = [["storm", "close", "school"], ["school", "reopen"], ["bridge", "storm", "storm"]]
     params = Bm25Params(k1=0.9, b=0.4)
     built = Bm25.build(docs, params)
-    Postings.build(docs).save(tmp_path, "p")
-    loaded = Bm25([Part(Postings.load(tmp_path, "p"))], params)
+    loaded = Bm25([Part(saved_and_loaded(Postings.build(docs), tmp_path))], params)
     for query in (["storm"], ["school", "storm"], ["unknown"]):
         assert loaded.scores(query).tolist() == built.scores(query).tolist()
     assert not list(tmp_path.glob("*.pkl"))
@@ -115,8 +120,8 @@ def test_an_archive_of_stop_words_only_builds_and_scores_zero(tmp_path: Path):
     assert docs == [[], []]
     index = Bm25.build(docs, Bm25Params())
     assert (index.size, index.avgdl, index.terms()) == (2, 0, set())
-    Postings.build(docs).save(tmp_path, "p")
-    for loaded in (index, Bm25([Part(Postings.load(tmp_path, "p"))], Bm25Params())):
+    reloaded = Bm25([Part(saved_and_loaded(Postings.build(docs), tmp_path))], Bm25Params())
+    for loaded in (index, reloaded):
         for query in (["what"], ["storm", "storm"], []):
             assert loaded.scores(query).tolist() == [0.0, 0.0]
         assert loaded.hint_documents(["storm"], k=1).tolist() == []
