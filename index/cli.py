@@ -418,8 +418,10 @@ def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
         with show.RichProgress(err) as progress:
-            folder = archive.rebuild(progress)
-        out.print(Text(f"Index rebuilt: {show.clean(str(folder))}"))
+            archive.rebuild(progress)
+        stats = archive.stats()
+        out.print(f"Index rebuilt: {plural(stats.indexed_passages or 0, 'passage')} of "
+                  f"{plural(stats.articles, 'article')}, in one segment.")
         return 0
     finally:
         archive.close()

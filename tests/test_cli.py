@@ -127,6 +127,13 @@ def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
     assert json.loads(proc.stdout)["hits"]
 
 
+def test_rebuild_makes_one_segment_and_says_what_it_indexed(capsys):
+    assert run(capsys, "add", str(SEEDS))[0] == 0
+    code, out, _ = run(capsys, "rebuild")
+    assert code == 0
+    assert re.fullmatch(r"Index rebuilt: \d+ passages of 1 article, in one segment\.\n", out)
+
+
 def test_version_names_the_installed_distribution(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["--version"])
