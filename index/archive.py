@@ -60,7 +60,8 @@ class ArchiveStats:
     last_date: str | None
     undated: int
     indexed_passages: int | None  # None when there is no index
-    index_built_at: str | None
+    index_segments: int
+    index_built_at: str | None  # when it last changed
     index_stale: bool
     params: IndexParams  # what the index is built with (window, stride, k1, b)
     index_bytes: int
@@ -72,6 +73,7 @@ class ArchiveStats:
             "sources": [{"name": name, "articles": count} for name, count in self.sources],
             "first_date": self.first_date, "last_date": self.last_date,
             "undated": self.undated, "indexed_passages": self.indexed_passages,
+            "index_segments": self.index_segments,
             "index_built_at": self.index_built_at, "index_stale": self.index_stale,
             "index_params": self.params.to_json(), "index_bytes": self.index_bytes,
             "feeds": [{"url": f.url, "polled_at": f.polled_at.isoformat(),
@@ -473,7 +475,9 @@ class Archive:
         return ArchiveStats(
             data_dir=self.settings.data_dir, articles=self._store.count(),
             sources=self._store.sources(), first_date=first, last_date=last, undated=undated,
-            indexed_passages=meta.get("passages"), index_built_at=meta.get("built_at"),
+            indexed_passages=meta.get("passages"),
+            index_segments=len(searcher.snapshot.entries) if searcher else 0,
+            index_built_at=meta.get("built_at"),
             index_stale=self.needs_rebuild(),
             params=searcher.snapshot.params if searcher else self.settings.params,
             index_bytes=size, feeds=self._feed_log.polls(),

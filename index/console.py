@@ -319,8 +319,8 @@ def render_stats(console: Console, stats: ArchiveStats) -> None:
     dates = (f"{stats.first_date} to {stats.last_date}" if stats.first_date else "none dated")
     index = Text("none yet" if stats.indexed_passages is None else
                  f"{stats.indexed_passages:,} passages ({stats.params.window} sentences, every "
-                 f"{stats.params.stride}), {stats.index_bytes / 2**20:.1f} MiB, "
-                 f"built {stats.index_built_at}")
+                 f"{stats.params.stride}) in {plural(stats.index_segments, 'segment')}, "
+                 f"{stats.index_bytes / 2**20:.1f} MiB, updated {stats.index_built_at}")
     if stats.index_stale:
         index.append(" (stale: run newsdesk rebuild)", style="red")
     outlets = ", ".join(f"{clean(s)} ({n})" for s, n in stats.sources[:10]) + (
