@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -95,8 +96,9 @@ class Answer:
 
 
 class Searcher:
-    """Searches one snapshot. Thread-safe: after construction its only state is a cache of
-    corroboration signatures, which threads may fill at once (a lost entry is recomputed)."""
+    """Searches one snapshot. Thread-safe: its only state is what it reads of the snapshot
+    when first needed (the same whichever thread reads it) and a cache of corroboration
+    signatures, which threads may fill at once (a lost entry is recomputed)."""
 
     def __init__(self, snapshot: Snapshot, store: Store, analyzer: Analyzer,
                  ranking: Ranking) -> None:
@@ -104,11 +106,25 @@ class Searcher:
         self.ranking = ranking
         self.store = store
         self.analyzer = analyzer
-        self._bm25 = snapshot.passages
-        self._passage_article = np.asarray(snapshot.passage_article)
-        self._lead = snapshot.passage_first
-        self._source_no = {s.casefold(): i for i, s in enumerate(snapshot.sources)}
         self._signatures: dict[str, frozenset[str]] = {}
+
+    # Made when first asked for (a writer that only checks the index needs none of it).
+
+    @cached_property
+    def _bm25(self) -> Bm25:
+        return self.snapshot.passages
+
+    @cached_property
+    def _passage_article(self) -> np.ndarray:
+        return self.snapshot.passage_article
+
+    @cached_property
+    def _lead(self) -> np.ndarray:
+        return self.snapshot.passage_first
+
+    @cached_property
+    def _source_no(self) -> dict[str, int]:
+        return {s.casefold(): i for i, s in enumerate(self.snapshot.sources)}
 
     def term_weight(self, term: str) -> float | None:
         """How informative a term is in this archive (None if no passage has it)."""

@@ -16,6 +16,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -55,22 +56,66 @@ class SegmentEntry:
 class Snapshot:
     """A loaded index: its segments, read as one. Passage number p belongs to article
     `article_ids[passage_article[p]]`; a deleted article keeps its number (and its
-    passages theirs) until a merge drops it, and `live_articles` says which are not."""
+    passages theirs) until a merge drops it, and `live_articles` says which are not.
+
+    What spans the segments (the BM25 statistics, the concatenated arrays) is made when
+    first used: a writer that only adds a segment never needs it.
+    """
 
     name: str  # the manifest's: every change of the index has a new one
     root: Path
     entries: list[SegmentEntry]
-    passages: Bm25
-    articles: Bm25  # document i is article i
-    article_ids: list[str]
-    passage_article: np.ndarray
-    passage_start: np.ndarray
-    passage_end: np.ndarray
-    article_source: np.ndarray  # index into `sources`
-    article_day: np.ndarray  # days since 1970-01-01, segments.UNDATED when unknown
-    sources: list[str]
     params: IndexParams  # what it was built with
     meta: dict[str, object]
+
+    @cached_property
+    def passages(self) -> Bm25:
+        return Bm25([e.passage_part for e in self.entries], self.params.passage_bm25)
+
+    @cached_property
+    def articles(self) -> Bm25:
+        """Document i is article i."""
+        return Bm25([e.article_part for e in self.entries], self.params.article_bm25)
+
+    @property
+    def _segments(self) -> list[Segment]:
+        return [e.segment for e in self.entries]
+
+    @cached_property
+    def article_ids(self) -> list[str]:
+        return [i for segment in self._segments for i in segment.article_ids]
+
+    @cached_property
+    def passage_article(self) -> np.ndarray:
+        segments = self._segments
+        bases = np.cumsum([0] + [len(s.article_ids) for s in segments]).tolist()
+        return _concatenate([np.asarray(s.passage_article) + base
+                             for s, base in zip(segments, bases, strict=False)])
+
+    @cached_property
+    def passage_start(self) -> np.ndarray:
+        return _concatenate([s.passage_start for s in self._segments])
+
+    @cached_property
+    def passage_end(self) -> np.ndarray:
+        return _concatenate([s.passage_end for s in self._segments])
+
+    @cached_property
+    def sources(self) -> list[str]:
+        return sorted({source for segment in self._segments for source in segment.sources})
+
+    @cached_property
+    def article_source(self) -> np.ndarray:
+        """Each article's outlet, as an index into `sources`."""
+        number = {s: i for i, s in enumerate(self.sources)}
+        return _concatenate([np.asarray([number[x] for x in s.sources],
+                                        dtype=np.int32)[s.article_source]
+                             for s in self._segments])
+
+    @cached_property
+    def article_day(self) -> np.ndarray:
+        """Days since 1970-01-01, segments.UNDATED when unknown."""
+        return _concatenate([s.article_day for s in self._segments])
 
     @property
     def passage_first(self) -> np.ndarray:
@@ -187,31 +232,7 @@ def _load(root: Path, name: str, previous: Snapshot | None) -> Snapshot | None:
             segment = loaded.get(item["name"]) or load_segment(root / item["name"])
             known[key] = SegmentEntry.of(segment, item["deletions"])
         entries.append(known[key])
-    return assemble(root, name, entries, params, manifest)
-
-
-def assemble(root: Path, name: str, entries: list[SegmentEntry], params: IndexParams,
-             meta: dict[str, object]) -> Snapshot:
-    """One snapshot of the segments: their documents numbered one after the other."""
-    segments = [e.segment for e in entries]
-    sources = sorted({s for seg in segments for s in seg.sources})
-    source_no = {s: i for i, s in enumerate(sources)}
-    article_base = np.cumsum([0] + [len(s.article_ids) for s in segments])
-    return Snapshot(
-        name=name, root=root, entries=entries,
-        passages=Bm25([e.passage_part for e in entries], params.passage_bm25),
-        articles=Bm25([e.article_part for e in entries], params.article_bm25),
-        article_ids=[i for seg in segments for i in seg.article_ids],
-        passage_article=_concatenate([np.asarray(s.passage_article) + base
-                                      for s, base in zip(segments, article_base, strict=False)]),
-        passage_start=_concatenate([s.passage_start for s in segments]),
-        passage_end=_concatenate([s.passage_end for s in segments]),
-        article_source=_concatenate([
-            np.asarray([source_no[x] for x in s.sources], dtype=np.int32)[s.article_source]
-            for s in segments]),
-        article_day=_concatenate([s.article_day for s in segments]),
-        sources=sources, params=params, meta=meta,
-    )
+    return Snapshot(name, root, entries, params, manifest)
 
 
 def _concatenate(arrays: list[np.ndarray]) -> np.ndarray:
