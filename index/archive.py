@@ -229,8 +229,9 @@ class Archive:
             return f"the archive was empty: indexed the bundled seed articles from {seeds}"
         why = self.stale_reason()
         if why:
-            self.rebuild(progress)
-            return f"the index was rebuilt: {why}"
+            with self._writing():
+                rebuilt = self._update_index(progress or Silent())
+            return f"the index was {'rebuilt' if rebuilt else 'brought up to date'}: {why}"
         return None
 
     def has_index(self) -> bool:
@@ -259,22 +260,25 @@ class Archive:
             return "articles were added since it was built"
         return None
 
-    def _update_index(self, progress: Progress) -> None:
+    def _update_index(self, progress: Progress) -> bool:
         """Index what changed in the store: only the changes when the index is current
         otherwise (see indexer.py), everything when it is missing or was built with
-        other settings."""
+        other settings. Returns whether everything was indexed anew."""
         if self._store.count() == 0:
             clear_index(self._index_root)  # everything was removed
-            return
+            return True
         searcher = self._current_searcher()
         current = searcher.snapshot if searcher else None
         params = self.settings.params
         if current is None or current.params != params:
             build_index(self._store, self._index_root, self._analyzer, params, progress)
-        elif (update_index(self._store, current, self._analyzer, params, progress) is None
-              and current.store_revision != self._store.revision()):
+            return True
+        if (update_index(self._store, current, self._analyzer, params, progress) is None
+                and current.store_revision != self._store.revision()):
             # The store changed without a logged change (an older newsdesk wrote to it).
             build_index(self._store, self._index_root, self._analyzer, params, progress)
+            return True
+        return False
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -179,3 +179,20 @@ def test_many_small_additions_are_merged_into_few_segments(seeded: Archive, tmp_
     folders = {p.name for p in seeded._index_root.iterdir() if p.is_dir()}
     assert {e.segment.name for e in snapshot.entries} <= folders
     assert len(folders) <= 2 * len(snapshot.entries) + 2  # old segments are removed
+
+
+def test_an_update_that_failed_is_caught_up_with_only_what_changed(seeded: Archive,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(indexer_module, "write_segment", full_disk)
+    with pytest.raises(OSError):
+        seeded.add([write_jsonl(tmp_path / "one.jsonl", [article(1)])])
+    monkeypatch.undo()
+    assert seeded.stale_reason() == "articles were added since it was built"
+    assert seeded.ensure_searchable() == ("the index was brought up to date: articles were "
+                                          "added since it was built")
+    assert len(seeded._search().snapshot.entries) == 2  # the seed's segment kept, one added
+    assert seeded.ask("bridge1 reopened in town1").hits[0].article_id == "art-1"
