@@ -1,7 +1,7 @@
 """The archive: the article store plus its search index, behind one small API.
 
 `Archive` is the core's one front door: the console and the Discord bot call its
-methods and lay out what they return; the store, the index snapshot and the searcher
+methods and lay out what they return; the store, the index and the searcher
 stay inside it.
 
     archive = Archive(load_config(path).index)
@@ -494,7 +494,8 @@ class Archive:
         return searcher
 
     def _current_searcher(self) -> Searcher | None:
-        """The searcher over the current snapshot, reloaded when another build switched it."""
+        """The searcher over the current index, reloaded when a writer (here or in another
+        process) switched it."""
         name = current_manifest(self._index_root)
         with self._lock:
             if name is None:

@@ -1,7 +1,8 @@
 """What is baked into an index when it is built, kept in one place.
 
-Passage windows, BM25's k1 and b (their per-posting weights are computed at build time)
-and the analyzer that made the terms are properties of an index, not of a question:
+Passage windows, BM25's k1 and b and the analyzer that made the terms are properties of
+an index, not of a question (k1 and b could be applied per question, as avgdl is, but
+an index keeps them so that its scores mean one thing):
 they are written into the index's metadata and compared when it is opened, and an index
 built with other values is rebuilt (see `Archive.needs_rebuild`). Settings applied per
 question live in `ranking.Ranking`.
