@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from nltk.stem.snowball import SnowballStemmer
 
@@ -27,6 +28,11 @@ STOPWORDS = frozenset(
 )
 
 _WORD = re.compile(r"\w+")
+# In ASCII text \w is a letter, a digit or "_": bytes.translate with this table
+# lowercases those and blanks the rest, and bytes.split then finds _WORD's words.
+_WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_")
+_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c) in _WORD_CHARACTERS else ord(" ")
+                     for c in range(256))
 # Names what `Analyzer` does; terms cached in the store under another version are
 # computed afresh. Change it whenever the analysis changes.
 ANALYZER_VERSION = ("words/lower; stop words: nltk english less 'won'; irregular forms 2; "
@@ -36,31 +42,76 @@ ANALYZER_VERSION = ("words/lower; stop words: nltk english less 'won'; irregular
 class Analyzer:
     """Turns text into the terms that the index stores and queries look up.
 
-    Stems are memoised per word: news vocabulary is Zipfian, so a small dictionary
-    saves almost all of the stemmer's work.
+    Terms are memoised per word, a stop word's as None: news vocabulary is Zipfian, so
+    a small dictionary saves almost all of the stemmer's work, and a text's terms are
+    mostly one dictionary lookup a word.
     """
 
     def __init__(self, stopwords: frozenset[str] = STOPWORDS, stem: bool = True) -> None:
-        self._stopwords = stopwords
         self._stemmer = SnowballStemmer("english") if stem else None
-        self._memo: dict[str, str] = {}
+        self._memo: dict[str, str | None] = dict.fromkeys(stopwords)
+        self._ascii_memo: dict[bytes, str | None] = {}  # the same, for words as bytes
+        self._stemmed: list[str] = []  # the words memoised since, in order
 
     def term(self, word: str) -> str | None:
         """The index term of one lowercase word, or None for a stop word."""
-        if word in self._stopwords:
-            return None
-        stem = self._memo.get(word)
-        if stem is None:
+        try:
+            return self._memo[word]
+        except KeyError:
             base = IRREGULAR.get(word, word)
             stem = self._stemmer.stem(base) if self._stemmer else base
             self._memo[word] = stem
-        return stem
+            self._stemmed.append(word)
+            return stem
+
+    def stems_since(self, mark: int) -> tuple[dict[str, str | None], int]:
+        """The terms memoised since `mark` (0 at first), and the mark to ask from next:
+        what another process's analyzer can `learn` (stemming is most of the work of a
+        new word, and every ingest worker meets most words)."""
+        words = self._stemmed[mark:]
+        return {word: self._memo[word] for word in words}, mark + len(words)
+
+    def learn(self, stems: dict[str, str | None]) -> None:
+        """Memoise terms another analyzer with the same stop words and stemmer made."""
+        for word, stem in stems.items():
+            if word not in self._memo:
+                self._memo[word] = stem
+                self._stemmed.append(word)
 
     def terms(self, text: str) -> list[str]:
         """The index terms of `text`, in order, repeats kept (BM25 counts them)."""
-        out = []
-        for word in _WORD.findall(text.lower()):
-            term = self.term(word)
-            if term is not None:
-                out.append(term)
-        return out
+        return self._terms_of(_WORD.findall(text.lower()))
+
+    def sentence_terms(self, text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+        """The terms of each span of `text`: `[terms(text[s:e]) for s, e in spans]`,
+        with the text lowercased once, where that gives the same (a lowercase form of
+        another length shifts the spans; a final sigma depends on where a span ends)."""
+        if text.isascii():
+            words = text.encode("ascii").translate(_ASCII_WORDS)
+            return [self._terms_of_ascii(words[start:end].split()) for start, end in spans]
+        lower = text.lower()
+        if len(lower) != len(text) or "\u03a3" in text:
+            return [self.terms(text[start:end]) for start, end in spans]
+        return [self._terms_of(_WORD.findall(lower, start, end)) for start, end in spans]
+
+    def _terms_of(self, words: list[str]) -> list[str]:
+        memo = self._memo
+        try:
+            found = list(map(memo.__getitem__, words))
+        except KeyError:  # words not seen yet
+            for word in words:
+                if word not in memo:
+                    self.term(word)
+            found = list(map(memo.__getitem__, words))
+        return [term for term in found if term is not None]
+
+    def _terms_of_ascii(self, words: list[bytes]) -> list[str]:
+        memo = self._ascii_memo
+        try:
+            found = list(map(memo.__getitem__, words))
+        except KeyError:  # words not seen as bytes yet
+            for word in words:
+                if word not in memo:
+                    memo[word] = self.term(word.decode("ascii"))
+            found = list(map(memo.__getitem__, words))
+        return [term for term in found if term is not None]

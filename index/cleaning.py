@@ -20,6 +20,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0e, 0x1c), 0x7f, *range(0x80, 0x85),
                            *range(0x86, 0xa0)], None)
 _TRANSLATION = _INVISIBLE | _CONTROLS | _SPACES
+# The same for ASCII text, as bytes.translate's table and characters to delete.
+_ASCII_SPACES = bytes.maketrans(bytes(c for c in _SPACES if c < 128),
+                                b" " * sum(c < 128 for c in _SPACES))
+_ASCII_DROPPED = bytes(c for c in _INVISIBLE | _CONTROLS if c < 128)
 # A lone surrogate (a "\udc00" JSON escape, an undecodable byte) is no character: UTF-8,
 # and so SQLite, cannot hold it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -82,6 +86,7 @@ _OPEN_ENDS = frozenset("a an the and or nor but than whose".split())
 # Teaser links: "Watch the rescue »", "See more photos >>" ("Â»" is "»" read as Latin-1).
 _TEASER_MAX_WORDS = 25
 _LINK_MARK = re.compile(r"(?:»|>>|\u203a)\s*$")
+_LINK_ENDS = ("»", ">>", "\u203a")  # how a line that `_LINK_MARK` finds ends, but for spaces
 # The verbs teasers open with; not "share", "get" …, which open headlines ("Share
 # prices fall"), nor "follow-up".
 _TEASER_VERB = re.compile(
@@ -101,6 +106,9 @@ class CleanText:
 def normalise_unicode(text: str) -> str:
     """NFC, one kind of space, no invisible or control characters, Unix newlines, and
     U+FFFD for lone surrogates."""
+    if text.isascii():  # NFC already, no surrogates: the same, much faster
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.encode("ascii").translate(_ASCII_SPACES, _ASCII_DROPPED).decode("ascii")
     text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = (text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
             .replace("\x85", "\n"))
@@ -138,7 +146,7 @@ def teaser(line: str) -> bool:
     mark at all, or names a web address. A story sentence that opens "See" or "Watch"
     ends with a full stop and stays: "Watch the skies, the minister told farmers."
     """
-    if len(line.split()) > _TEASER_MAX_WORDS:
+    if len(line.split(maxsplit=_TEASER_MAX_WORDS)) > _TEASER_MAX_WORDS:
         return False
     if _LINK_MARK.search(line):
         return "«" not in line  # a «guillemet» quotation, not a link
@@ -160,7 +168,7 @@ def paragraphs(text: str) -> list[str]:
     joinable = False
     for raw in text.split("\n"):
         line = " ".join(raw.split())
-        if _ANYWHERE_CLUTTER.match(line) or (_LINK_MARK.search(line) and teaser(line)):
+        if _ANYWHERE_CLUTTER.match(line) or (line.endswith(_LINK_ENDS) and teaser(line)):
             continue
         if not line:
             joinable = False

@@ -1,16 +1,19 @@
 """Ingest: files, web pages and feed entries to validated, cleaned articles in the store.
 
 Reading and fetching only produce records (or one-line rejections); `store_records`
-validates, analyses and stores them in batches. Fetching is done before the archive's
-write lock is taken (see `Archive.add`), so a slow server never holds up a writer.
+validates, analyses and stores them in batches, with worker processes sharing the
+analysis of a big add (analysis_pool.py). Fetching is done before the archive's write
+lock is taken (see `Archive.add`), so a slow server never holds up a writer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analysis_pool import map_in_order, pool_workers
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
 from .fetch import Fetcher
@@ -23,6 +26,9 @@ from .web import record_from_html
 
 # Articles are committed in batches: a crash loses at most one batch, never the store.
 BATCH_SIZE = 500
+# Records are analysed in worker processes too (analysis_pool.py), one a core but this
+# process's, when an add has at least this many.
+POOL_MIN_RECORDS = 1000
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
@@ -92,23 +98,53 @@ def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord 
     def flush() -> None:
         added = set(store.add(batch, ANALYZER_VERSION))
         report.added += len(added)
-        report.duplicates += len(batch) - len(added)  # the outlet had the text already
+        # Stored already, or its outlet had the text already: the store left it out.
+        report.duplicates += len(batch) - len(added)
         report.added_articles.extend(i.article for i in batch if i.article.id in added)
         batch.clear()
         batch_ids.clear()
 
-    for item in records:
-        built = item if isinstance(item, Rejection) else build_article(item)
-        if isinstance(built, Rejection):
-            report.rejected.append(built)
-            continue
-        article, sentences = built
-        if article.id in batch_ids or store.contains(article.id):
-            report.duplicates += 1
-            continue
-        batch_ids.add(article.id)
-        batch.append(StoredArticle(article, sentences,
-                                   [analyzer.terms(article.text[s:e]) for s, e in sentences]))
-        if len(batch) >= BATCH_SIZE:
-            flush()
+    analysed = map_in_order(RecordAnalysis(analyzer), records,
+                            f"{__name__}:{RecordAnalysis.__name__}", workers=pool_workers(),
+                            min_items=POOL_MIN_RECORDS)
+    with closing(analysed):
+        for item in analysed:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+            article_id = item.article.id
+            if article_id in batch_ids:
+                report.duplicates += 1
+                continue
+            batch_ids.add(article_id)
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                flush()
     flush()
+
+
+def analyse_record(item: RawRecord | Rejection, analyzer: Analyzer) -> StoredArticle | Rejection:
+    """One record validated, cleaned, split into sentences and analysed, or why not."""
+    built = item if isinstance(item, Rejection) else build_article(item)
+    if isinstance(built, Rejection):
+        return built
+    article, sentences = built
+    return StoredArticle(article, sentences, analyzer.sentence_terms(article.text, sentences))
+
+
+class RecordAnalysis:
+    """`analyse_record` with an analyzer, for `map_in_order`: worker processes make
+    their own (with the default analyzer, which ANALYZER_VERSION names) and share the
+    terms they learn."""
+
+    def __init__(self, analyzer: Analyzer | None = None) -> None:
+        self._analyzer = analyzer or Analyzer()
+
+    def __call__(self, item: RawRecord | Rejection) -> StoredArticle | Rejection:
+        return analyse_record(item, self._analyzer)
+
+    def learned(self, since: int) -> tuple[dict[str, str | None], int]:
+        return self._analyzer.stems_since(since)
+
+    def learn(self, lesson: dict[str, str | None]) -> None:
+        self._analyzer.learn(lesson)
