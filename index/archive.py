@@ -257,7 +257,7 @@ class Archive:
             changes = ", ".join(self.settings.params.differences(built))
             return f"its settings changed ({changes})"
         if searcher.snapshot.store_revision != self._store.revision():
-            return "articles were added since it was built"
+            return "articles were added or removed since it was built"
         return None
 
     def _update_index(self, progress: Progress) -> bool:
@@ -273,9 +273,11 @@ class Archive:
         if current is None or current.params != params:
             build_index(self._store, self._index_root, self._analyzer, params, progress)
             return True
-        if (update_index(self._store, current, self._analyzer, params, progress) is None
-                and current.store_revision != self._store.revision()):
-            # The store changed without a logged change (an older newsdesk wrote to it).
+        update_index(self._store, current, self._analyzer, params, progress)
+        searcher = self._current_searcher()
+        if searcher is None or searcher.snapshot.meta.get("articles") != self._store.count():
+            # The store changed without logging it (an older newsdesk, a restored backup):
+            # only a full build can tell what.
             build_index(self._store, self._index_root, self._analyzer, params, progress)
             return True
         return False
@@ -383,11 +385,13 @@ class Archive:
     def passage_words(self) -> list[int]:
         """Words (split on white space) in each indexed passage: what a reader reads."""
         snap = self._search().snapshot
+        live = snap.passages.live
+        passages = np.arange(snap.passages.size) if live is None else np.flatnonzero(live)
         texts = self._store.articles(snap.article_ids)  # (not those removed since)
-        ids = [snap.article_ids[a] for a in snap.passage_article.tolist()]
+        ids = [snap.article_ids[a] for a in snap.passage_article[passages].tolist()]
         return [len(texts[i].text[s:e].split()) for i, s, e in zip(
-            ids, snap.passage_start.tolist(), snap.passage_end.tolist(), strict=True)
-            if i in texts]
+            ids, snap.passage_start[passages].tolist(), snap.passage_end[passages].tolist(),
+            strict=True) if i in texts]
 
     # Feedback on answers --------------------------------------------------------
 

@@ -269,7 +269,7 @@ class Bm25:
         """
         found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         spans = np.searchsorted(documents, self._bases).tolist()
-        at = None
+        at: np.ndarray | None = None
         try:
             for term in dict.fromkeys(terms):
                 idf = self.idf(term)
@@ -289,7 +289,8 @@ class Bm25:
                         weights.append(self._pair_weights[n][pairs[index[holds]]])
                     else:
                         if at is None:
-                            at = self._place_map(documents)
+                            at = self._place_map()
+                            at[documents] = np.arange(len(documents), dtype=np.int32)
                         where = at[self._bases[n]:][docs]
                         holds = where >= 0
                         places.append(where[holds])
@@ -303,12 +304,11 @@ class Bm25:
                 at[documents] = -1
         return found
 
-    def _place_map(self, documents: np.ndarray) -> np.ndarray:
-        """This thread's map from document to place in `documents` (-1: not there)."""
+    def _place_map(self) -> np.ndarray:
+        """This thread's map from document to place (-1 everywhere when unused)."""
         at = getattr(self._local, "at", None)
         if at is None:
             at = self._local.at = np.full(self.size, -1, dtype=np.int32)
-        at[documents] = np.arange(len(documents), dtype=np.int32)
         return at
 
     def idf(self, term: str) -> float | None:
@@ -433,7 +433,9 @@ class _DocumentFrequencies:
                              np.fromiter(self._extra.values(), dtype=np.int64)))
         if not len(df):
             return 0.0
-        return float(np.mean(np.log(n_docs - df + 0.5) - np.log(df + 0.5)))
+        # fsum: the exact sum, the same whatever order segments list the terms in.
+        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+        return math.fsum(idf.tolist()) / len(idf)
 
 
 def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:

@@ -3,12 +3,17 @@
 A full build (`build_index`) indexes every stored article into one segment. An update
 (`update_index`) indexes only what changed since the current manifest: articles added
 go into a new small segment, and articles removed (or replaced) are marked in their
-segment's deletions. Merges then keep the segments few (logarithmic merging): whenever
-the newest `MERGE_FACTOR` segments are of one size (within a factor of `MERGE_FACTOR`
-passages), or there are more than `MAX_SEGMENTS`, they are rebuilt as one from the
-store; a segment more than half deleted is rebuilt alone. Each passage is so indexed
-about log(N) / log(MERGE_FACTOR) times over its life. The new article is answerable as
-soon as its segment's manifest is current, before any merge.
+segment's deletions. The new article is answerable as soon as that manifest is
+current; merges come after it.
+
+Merges keep the segments few, as Lucene's logarithmic merge policy does: a segment's
+level is the logarithm, base `MERGE_FACTOR`, of its passages (at least
+`SMALLEST_LEVEL_PASSAGES`); from the largest level down, the segments within
+`LEVEL_SPAN` of the largest remaining one form a level, and `MERGE_FACTOR` adjacent
+segments of one level are rebuilt as one from the store. So there are at most
+`MERGE_FACTOR - 1` segments a level, and each passage is indexed again about once a
+level: log(N / SMALLEST_LEVEL_PASSAGES) / log(MERGE_FACTOR) times over its life. A
+segment more than half deleted is rebuilt alone.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from .segments import SegmentData, write_deletions, write_segment
 from .snapshot import Snapshot, write_manifest
 from .store import IndexRow, Store
 
-MERGE_FACTOR = 8
-MAX_SEGMENTS = 16
+MERGE_FACTOR = 4
+SMALLEST_LEVEL_PASSAGES = 64  # smaller segments all count as this size
+LEVEL_SPAN = 0.75  # segments this close (in levels) to the largest remaining are one level
 
 
 class EmptyStoreError(Exception):
@@ -52,7 +58,7 @@ class _Planned:
 
     @property
     def level(self) -> float:
-        return math.log(max(self.passages, 1), MERGE_FACTOR)
+        return math.log(max(self.passages, SMALLEST_LEVEL_PASSAGES), MERGE_FACTOR)
 
 
 def build_index(store: Store, root: Path, analyzer: Analyzer, params: IndexParams,
@@ -83,7 +89,7 @@ def update_index(store: Store, current: Snapshot, analyzer: Analyzer, params: In
     it was made; the new manifest's name, or None when nothing changed."""
     seq, touched = store.changes_since(current.change_seq)
     revision = store.revision()
-    if not touched and revision == current.store_revision:
+    if not touched:
         return None
     root = current.root
     planned = _with_deletions(current, set(touched))
@@ -156,11 +162,14 @@ def _due(planned: list[_Planned]) -> tuple[int, int] | None:
     for at, item in enumerate(planned):
         if len(item.ids) * 2 < item.articles:
             return at, at + 1
-    levels = [p.level for p in planned[-MERGE_FACTOR:]]
-    if len(levels) == MERGE_FACTOR and max(levels) - min(levels) < 1:
-        return len(planned) - MERGE_FACTOR, len(planned)
-    if len(planned) > MAX_SEGMENTS:
-        return len(planned) - MERGE_FACTOR, len(planned)
+    levels = [p.level for p in planned]
+    start = 0
+    while start < len(levels):
+        bottom = max(levels[start:]) - LEVEL_SPAN
+        end = max(i for i in range(start, len(levels)) if levels[i] >= bottom) + 1
+        if end - start >= MERGE_FACTOR:
+            return start, start + MERGE_FACTOR
+        start = end
     return None
 
 

@@ -191,8 +191,8 @@ def test_an_update_that_failed_is_caught_up_with_only_what_changed(seeded: Archi
     with pytest.raises(OSError):
         seeded.add([write_jsonl(tmp_path / "one.jsonl", [article(1)])])
     monkeypatch.undo()
-    assert seeded.stale_reason() == "articles were added since it was built"
+    assert seeded.stale_reason() == "articles were added or removed since it was built"
     assert seeded.ensure_searchable() == ("the index was brought up to date: articles were "
-                                          "added since it was built")
+                                          "added or removed since it was built")
     assert len(seeded._search().snapshot.entries) == 2  # the seed's segment kept, one added
     assert seeded.ask("bridge1 reopened in town1").hits[0].article_id == "art-1"
