@@ -202,7 +202,8 @@ class Searcher:
         rest = sum(shares.values())
         needed = []
         for term in sorted(shares, key=shares.__getitem__, reverse=True):
-            if rest < min_coverage - 1e-9:
+            # (A wider margin than the gate's: sums in another order differ in ulps.)
+            if rest < min_coverage - 1e-6:
                 break
             needed.append(term)
             rest -= shares[term]

@@ -116,6 +116,7 @@ def write_deletions(segment: Segment, deleted: np.ndarray) -> str:
         handle.flush()
         os.fsync(handle.fileno())
     os.rename(tmp, segment.folder / name)
+    sync_dir(segment.folder)
     return name
 
 
@@ -126,7 +127,7 @@ def load_segment(folder: Path) -> Segment:
     ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     terms = Terms.load(folder / "terms.txt", meta["terms"])
-    return Segment(
+    segment = Segment(
         folder=folder,
         passages=Postings.load(folder, "passages", terms),
         articles=Postings.load(folder, "articles", terms),
@@ -138,6 +139,10 @@ def load_segment(folder: Path) -> Segment:
         article_day=array("article_day"),
         sources=json.loads((folder / "sources.json").read_text(encoding="utf-8")),
     )
+    if len(segment.article_ids) != len(segment.article_source):
+        raise ValueError(f"{folder}: {len(segment.article_ids)} article ids for "
+                         f"{len(segment.article_source)} articles")
+    return segment
 
 
 def sync_file(path: Path) -> None:

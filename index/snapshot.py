@@ -46,10 +46,6 @@ class SegmentEntry:
         return cls(segment, deletions, deleted, Part(segment.passages, passages_deleted),
                    Part(segment.articles, deleted))
 
-    @property
-    def live_articles(self) -> int:
-        count = len(self.segment.article_ids)
-        return count if self.deleted is None else count - int(self.deleted.sum())
 
 
 @dataclass
@@ -191,11 +187,12 @@ def has_index(root: Path) -> bool:
 
 
 def current_manifest(root: Path) -> str | None:
+    """The name the pointer gives (the manifest itself may be gone already: a writer
+    switched twice since), or None when there is no index."""
     try:
-        name = (root / POINTER).read_text(encoding="utf-8").strip()
+        return (root / POINTER).read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
         return None
-    return name if name and (root / name).is_file() else None
 
 
 def load_snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot | None:
@@ -217,6 +214,8 @@ def load_snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot | No
 
 
 def _load(root: Path, name: str, previous: Snapshot | None) -> Snapshot | None:
+    if (root / name).is_dir():
+        return None  # an index of the format before segments: one folder
     manifest = json.loads((root / name).read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT_VERSION:
         return None

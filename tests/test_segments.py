@@ -196,3 +196,40 @@ def test_an_update_that_failed_is_caught_up_with_only_what_changed(seeded: Archi
                                           "added or removed since it was built")
     assert len(seeded._search().snapshot.entries) == 2  # the seed's segment kept, one added
     assert seeded.ask("bridge1 reopened in town1").hits[0].article_id == "art-1"
+
+
+def test_merging_is_logarithmic_in_passages_indexed_and_in_segments():
+    """20,000 one-article additions (4 to 16 passages each) onto a million passages:
+    each new passage is indexed a handful of times, and the segments stay few."""
+    rng = random.Random(3)
+    planned = [indexer_module._Planned("base", None, ["a"], 1_000_000, 1)]
+    added = indexed = most = 0
+    for n in range(20_000):
+        passages = rng.randint(4, 16)
+        added += passages
+        indexed += passages
+        planned.append(indexer_module._Planned(f"s{n}", None, [f"a{n}"], passages, 1))
+        while (run := indexer_module._due(planned)) is not None:
+            start, end = run
+            merged = sum(p.passages for p in planned[start:end])
+            indexed += merged
+            planned[start:end] = [indexer_module._Planned(
+                "merged", None, [i for p in planned[start:end] for i in p.ids], merged,
+                end - start)]
+        most = max(most, len(planned))
+    assert planned[0].passages == 1_000_000  # the big segment is never rewritten
+    assert indexed / added < 12
+    assert most <= 20
+
+
+def test_a_store_changed_without_its_change_log_gets_a_full_rebuild(seeded: Archive,
+                                                                    tmp_path: Path):
+    seeded.add([write_jsonl(tmp_path / "one.jsonl", [article(7)])])
+    seeded._db.execute("DELETE FROM changes")  # as an older newsdesk or a backup leaves it
+    seeded._db.execute("DELETE FROM articles WHERE id = 'art-7'")
+    seeded.add([write_jsonl(tmp_path / "two.jsonl", [article(8)])])
+    assert "art-7" not in seeded._search().snapshot.article_ids  # rebuilt without it
+    assert len(seeded._search().snapshot.entries) == 1
+    assert seeded.ask("bridge8 reopened in town8").hits[0].article_id == "art-8"
+    assert seeded.stale_reason() is None
+    assert seeded.stats().indexed_passages == seeded._search().snapshot.passages.count
