@@ -254,7 +254,7 @@ def remove_unused(root: Path, keep: list[str]) -> None:
     for name in keep:
         try:
             manifest = json.loads((root / name).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):  # gone, or a folder of the format before segments
             continue
         for item in manifest.get("segments", []):
             used.setdefault(item["name"], set()).add(item["deletions"])
