@@ -168,7 +168,10 @@ def write_manifest(root: Path, segments: list[tuple[str, str | None]],
     sync_file(pointer_tmp)
     os.replace(pointer_tmp, root / POINTER)
     sync_dir(root)
-    remove_unused(root, keep=[name, *([previous] if previous else [])])
+    # (The previous manifest stays for readers that read the pointer just before; an
+    # index of the format before segments goes at once: this newsdesk cannot read it.)
+    keep = [name, *([previous] if previous and (root / previous).is_file() else [])]
+    remove_unused(root, keep)
     return name
 
 
@@ -254,7 +257,7 @@ def remove_unused(root: Path, keep: list[str]) -> None:
     for name in keep:
         try:
             manifest = json.loads((root / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # gone, or a folder of the format before segments
+        except (FileNotFoundError, ValueError):
             continue
         for item in manifest.get("segments", []):
             used.setdefault(item["name"], set()).add(item["deletions"])
