@@ -1,15 +1,15 @@
 """BM25Okapi over inverted indexes stored as plain arrays, one per segment.
 
-The scores are rank-bm25's `BM25Okapi` exactly (Robertson IDF with the epsilon floor
-for negative IDFs, k1, b, the same length normalisation): for each query term, in
-query order, a document containing the term gains
+The scores are rank-bm25's `BM25Okapi` (Robertson IDF with the epsilon floor for
+negative IDFs, k1, b, the same length normalisation), up to floating-point rounding:
+for each query term, in query order, a document containing the term gains
 
     idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(d) / avgdl))
 
 An archive's index is a list of immutable segments (`Postings`), each possibly with
-some documents deleted. `Bm25` is the exact BM25Okapi of the live documents of all of
-them: N, avgdl, every term's document frequency and the epsilon floor (a share of the
-mean IDF over every term) are the whole archive's, so adding a segment or deleting a
+some documents deleted. `Bm25` is the BM25Okapi of the live documents of all of them:
+N, avgdl, every term's document frequency and the epsilon floor (a share of the mean
+IDF over every term) are the whole archive's, so adding a segment or deleting a
 document scores as a build from scratch would.
 
 avgdl moves with every addition, so a posting cannot hold its weight. It holds the
