@@ -31,6 +31,9 @@ _CANDIDATES_PER_HIT = 8
 # A question is searched for by its first this many characters: no real question is
 # longer, and the cost of parsing grows with the length of what is pasted.
 MAX_QUESTION_CHARS = 1000
+# Above 1 / this share of the passages as candidates, they are scored over whole arrays
+# (cheaper then: at 300k, p95 of scoring 14.8 -> 12.2 ms; from 1/8 on it was slower).
+_DENSE_FROM = 3
 # Corroboration signatures kept per index, enough for the articles a team asks about.
 _SIGNATURES_KEPT = 50_000
 
@@ -218,22 +221,32 @@ class Searcher:
         """
         ranking = self.ranking
         terms = query.known_terms
-        found = self._bm25.matches(terms, candidates)
-        scores = _summed(found, terms, len(candidates))
         articles = self._passage_article[candidates]  # ascending, as passages are
-        if ranking.article_weight and len(candidates):
-            first = np.ones(len(articles), dtype=bool)
-            first[1:] = articles[1:] != articles[:-1]
-            unique = articles[first]
-            whole = _summed(self.snapshot.articles.matches(terms, unique), terms, len(unique))
-            scores += ranking.article_weight * whole[np.cumsum(first) - 1]
+        if len(candidates) * _DENSE_FROM > self._bm25.size:
+            # Most passages are candidates (a question of common words): adding every
+            # posting into arrays over the whole archive, then taking the candidates,
+            # is cheaper than placing each one. The sums are the same, in the same order.
+            scores = self._bm25.scores(terms)[candidates]
+            if ranking.article_weight:
+                scores += ranking.article_weight * self.snapshot.articles.scores(terms)[articles]
+            coverage = self.coverage(query, self._bm25)[candidates]
+        else:
+            found = self._bm25.matches(terms, candidates)
+            scores = _summed(found, terms, len(candidates))
+            if ranking.article_weight and len(candidates):
+                first = np.ones(len(articles), dtype=bool)
+                first[1:] = articles[1:] != articles[:-1]
+                unique = articles[first]
+                whole = _summed(self.snapshot.articles.matches(terms, unique), terms,
+                                len(unique))
+                scores += ranking.article_weight * whole[np.cumsum(first) - 1]
+            coverage = np.zeros(len(candidates))
+            for term, share in self._shares(query).items():
+                coverage[found[term][0]] += share
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
                    ranking.period_boost)
-        coverage = np.zeros(len(candidates))
-        for term, share in self._shares(query).items():
-            coverage[found[term][0]] += share
         return scores, coverage
 
     def _articles_in_period(self, period: Period) -> np.ndarray:
