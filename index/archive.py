@@ -275,7 +275,8 @@ class Archive:
             return True
         update_index(self._store, current, self._analyzer, params, progress)
         searcher = self._current_searcher()
-        if searcher is None or searcher.snapshot.meta.get("articles") != self._store.count():
+        if (searcher is None or searcher.snapshot.meta.get("articles") != self._store.count()
+                or searcher.snapshot.store_revision != self._store.revision()):
             # The store changed without logging it (an older newsdesk, a restored backup):
             # only a full build can tell what.
             build_index(self._store, self._index_root, self._analyzer, params, progress)
