@@ -218,10 +218,6 @@ class Bm25:
                                else ~p.deleted for p in self._parts])
 
     @cached_property
-    def doc_len(self) -> np.ndarray:
-        return np.concatenate([np.asarray(p.postings.doc_len) for p in self._parts])
-
-    @cached_property
     def _pair_weights(self) -> list[np.ndarray]:
         """Per part, the weight of each (tf, length) pair, written as rank-bm25 writes
         it so that the floating-point results are equal."""
@@ -325,10 +321,6 @@ class Bm25:
     def knows(self, term: str) -> bool:
         return self._df.of(term) > 0
 
-    def terms(self) -> set[str]:
-        """Every term a live document holds."""
-        return self._df.terms()
-
     def hint_documents(self, terms: list[str], k: int, limit: int = 4096) -> np.ndarray:
         """Up to `limit` documents of the query's rarest term found in at least `k`
         documents: a cheap set of likely winners for `top_k`'s `hint`."""
@@ -421,10 +413,6 @@ class _DocumentFrequencies:
             for at in np.flatnonzero(~found).tolist():
                 df[at] = self._extra.get(terms[at], 0)
         return df
-
-    def terms(self) -> set[str]:
-        main = {t for t, i in self._vocabulary.items() if self._df[i]}
-        return main | self._extra.keys()
 
     def mean_idf(self, n_docs: int) -> float:
         """The mean Okapi IDF over every term a live document holds (0 when none does):

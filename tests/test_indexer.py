@@ -36,14 +36,15 @@ def test_re_indexing_analyses_no_sentence_whose_terms_are_cached(seeded: Archive
 
 def test_terms_cached_by_another_analyzer_are_recomputed_to_the_same_index(
         seeded: Archive, monkeypatch):
-    before = seeded._search().snapshot.passages
+    [before] = [e.segment.passages for e in seeded._search().snapshot.entries]
     seeded._db.execute("UPDATE articles SET terms_version = 'an older analyzer'")
     seen = analysed_texts(monkeypatch)
     seeded.rebuild()
-    after = seeded._search().snapshot.passages
+    [after] = [e.segment.passages for e in seeded._search().snapshot.entries]
     assert len(seen) > 10  # the sentences were analysed again
-    assert after.terms() == before.terms()
-    assert np.array_equal(np.asarray(after.doc_len), np.asarray(before.doc_len))
+    assert after.terms.words == before.terms.words
+    for array in ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len"):
+        assert np.array_equal(getattr(after, array), getattr(before, array)), array
 
 
 def test_an_index_built_with_other_settings_is_stale_and_rebuilt(tmp_path: Path):
