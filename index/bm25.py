@@ -111,45 +111,57 @@ class Postings:
         counts = np.concatenate(([0], np.cumsum(hits)))
         return counts[self.offsets[1:]] - counts[self.offsets[:-1]]
 
-    def with_terms(self, terms: Terms) -> Postings:
-        """These postings over `terms`, which extend their own (the terms added hold no
-        document here)."""
-        extra = len(terms) - (len(self.offsets) - 1)
-        offsets = np.concatenate((self.offsets, np.full(extra, self.offsets[-1])))
-        return Postings(terms, offsets, self.docs, self.pairs, self.pair_tf, self.pair_len,
-                        self.doc_len)
+    @classmethod
+    def build(cls, documents: Iterable[list[str]]) -> Postings:
+        """The postings of `documents` (lists of terms), their terms numbered in order of
+        first appearance."""
+        numbers: dict[str, int] = {}
+        ids = (np.fromiter([numbers.setdefault(t, len(numbers)) for t in document],
+                           dtype=np.int64, count=len(document)) for document in documents)
+        postings = cls.from_term_numbers(ids)
+        return postings.over(Terms(list(numbers), numbers))
 
     @classmethod
-    def build(cls, documents: Iterable[list[str]],
-              vocabulary: dict[str, int] | None = None) -> Postings:
-        """The postings of `documents`; their terms are numbered in `vocabulary` (which
-        may number terms already, and gets the new ones) or in a new one."""
-        vocabulary = {} if vocabulary is None else vocabulary
+    def from_term_numbers(cls, documents: Iterable[np.ndarray]) -> Postings:
+        """The postings of `documents` given as arrays of term numbers; their terms are
+        named with `over`."""
         doc_len: list[int] = []
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        tokens: list[str] = []
-        first_doc = 0
-        for tokens_of_doc in documents:
-            doc_len.append(len(tokens_of_doc))
-            tokens.extend(tokens_of_doc)
-            if len(tokens) >= _TOKENS_PER_CHUNK:
-                chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
-                tokens, first_doc = [], len(doc_len)
+        pending: list[np.ndarray] = []
+        tokens = first_doc = 0
+        for document in documents:
+            doc_len.append(len(document))
+            pending.append(document)
+            tokens += len(document)
+            if tokens >= _TOKENS_PER_CHUNK:
+                chunks.append(_postings(pending, doc_len[first_doc:], first_doc))
+                pending, tokens, first_doc = [], 0, len(doc_len)
         if not doc_len:
             raise ValueError("cannot build a BM25 index over no documents")
-        chunks.append(_postings(tokens, doc_len[first_doc:], first_doc, vocabulary))
+        if pending:
+            chunks.append(_postings(pending, doc_len[first_doc:], first_doc))
 
         term_ids = np.concatenate([c[0] for c in chunks])
+        count = int(term_ids.max(initial=-1)) + 1
         order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
-        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=offsets[1:])
+        offsets = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
         docs = np.concatenate([c[1] for c in chunks])[order]
         lengths = np.asarray(doc_len, dtype=np.int64)
         pairs, pair_tf, pair_len = _pairs(np.concatenate([c[2] for c in chunks])[order],
                                           lengths[docs])
-        return cls(terms=Terms(list(vocabulary), dict(vocabulary)), offsets=offsets,
-                   docs=docs, pairs=pairs, pair_tf=pair_tf, pair_len=pair_len,
-                   doc_len=lengths.astype(np.int32))
+        return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
+                   pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32))
+
+    def over(self, terms: Terms) -> Postings:
+        """These postings with their terms named by `terms`, which may name more (those
+        hold no document here)."""
+        extra = len(terms) - (len(self.offsets) - 1)
+        if extra < 0:
+            raise ValueError(f"{len(terms)} terms for postings of {len(self.offsets) - 1}")
+        offsets = np.concatenate((self.offsets, np.full(extra, self.offsets[-1])))
+        return Postings(terms, offsets, self.docs, self.pairs, self.pair_tf, self.pair_len,
+                        self.doc_len)
 
     _ARRAYS = ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len")
 
@@ -458,21 +470,17 @@ _SEARCH_COST = 16
 _TOKENS_PER_CHUNK = 2_000_000
 
 
-def _postings(tokens: list[str], lengths: list[int], first_doc: int,
-              vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term id, document, term frequency) of every distinct term of each document whose
-    tokens are concatenated in `tokens`, sorted by document then term; new terms are
-    added to `vocabulary` in order of first appearance."""
-    for term in dict.fromkeys(tokens):
-        if term not in vocabulary:
-            vocabulary[term] = len(vocabulary)
-    term_ids = np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int64,
-                           count=len(tokens))
+def _postings(documents: list[np.ndarray], lengths: list[int],
+              first_doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term number, document, term frequency) of every distinct term of each of
+    `documents` (arrays of term numbers; the first is document `first_doc`), sorted by
+    document then term."""
+    term_ids = np.concatenate(documents).astype(np.int64)
+    span = int(term_ids.max(initial=0)) + 1
     doc_ids = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64),
                         lengths)
-    keys, tf = np.unique(doc_ids * len(vocabulary) + term_ids, return_counts=True)
-    return ((keys % len(vocabulary)).astype(np.int32),
-            (keys // len(vocabulary)).astype(np.int32), tf.astype(np.int64))
+    keys, tf = np.unique(doc_ids * span + term_ids, return_counts=True)
+    return (keys % span).astype(np.int32), (keys // span).astype(np.int32), tf
 
 
 def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -176,38 +176,47 @@ def _due(planned: list[_Planned]) -> tuple[int, int] | None:
 def segment_data(rows: Iterable[IndexRow], analyzer: Analyzer, params: IndexParams,
                  progress: Progress) -> SegmentData:
     """Cut the articles of `rows` into passages (`params`' windows) and index them, and
-    every article whole."""
+    every article whole.
+
+    Each sentence's terms are analysed once (or come cached from the store) and
+    numbered once; a passage is a run of its article's numbered terms (the lead one
+    with the headline's), so the words of overlapping windows are not looked up again.
+    """
     article_ids: list[str] = []
     sources: list[str] = []
     published: list[str | None] = []
-    article_terms: list[list[str]] = []
+    articles: list[np.ndarray] = []
     passage_article: list[int] = []
     spans: list[tuple[int, int]] = []
+    numbers: dict[str, int] = {}  # terms in order of first appearance
 
-    def passage_documents() -> Iterator[list[str]]:
-        # Each sentence is analysed once (or its terms come cached from the store); a
-        # passage's terms are its sentences' terms, an article's are all of them.
+    def numbered(terms: Iterable[str]) -> list[int]:
+        return [numbers.setdefault(t, len(numbers)) for t in terms]
+
+    def passage_documents() -> Iterator[np.ndarray]:
         for number, row in enumerate(rows):
             article_ids.append(row.article_id)
             sources.append(row.source)
             published.append(row.published)
             terms = row.sentence_terms if row.sentence_terms is not None else [
                 analyzer.terms(row.text[s:e]) for s, e in row.sentences]
-            title = headline_terms(analyzer.terms(row.title), terms)
-            article_terms.append(title + list(chain.from_iterable(terms)))
+            title = np.asarray(numbered(headline_terms(analyzer.terms(row.title), terms)),
+                               dtype=np.int64)
+            body = np.asarray(numbered(chain.from_iterable(terms)), dtype=np.int64)
+            starts = np.cumsum([0, *map(len, terms)]).tolist()
+            articles.append(np.concatenate((title, body)))
             for passage in make_passages(row.article_id, row.sentences, params.window,
                                          params.stride):
                 passage_article.append(number)
                 spans.append((passage.start, passage.end))
-                lead = title if passage.first == 0 else []
-                yield lead + list(chain.from_iterable(terms[passage.first:passage.last]))
+                window = body[starts[passage.first]:starts[passage.last]]
+                yield np.concatenate((title, window)) if passage.first == 0 else window
             progress.advance()
 
-    numbers: dict[str, int] = {}  # one numbering of the terms for both
-    passages = Postings.build(passage_documents(), numbers)
-    articles = Postings.build(article_terms, numbers)
+    passages = Postings.from_term_numbers(passage_documents())
     terms = Terms(list(numbers), numbers)
-    return SegmentData(passages=passages.with_terms(terms), articles=articles.with_terms(terms),
+    return SegmentData(passages=passages.over(terms),
+                       articles=Postings.from_term_numbers(articles).over(terms),
                        article_ids=article_ids, passage_article=passage_article,
                        passage_spans=spans, article_sources=sources,
                        article_published=published)

@@ -139,3 +139,13 @@ def test_empty_documents_among_others_score_as_in_rank_bm25():
     docs = passages_of([*seeds, "It is what it is."], window=3, stride=1)
     assert docs[-1] == []
     assert_same_as_rank_bm25(docs, queries_from(docs, 50, seed=4), Bm25Params())
+
+
+def test_postings_built_in_chunks_score_as_in_one(monkeypatch):
+    """Documents are turned into postings some tokens at a time; a chunk may end exactly
+    with the last document, and documents may be empty."""
+    import newsdesk.index.bm25 as bm25_module
+
+    docs = [["a", "b"], ["c", "a", "d"], [], ["a"], ["b", "b", "e", "f"], ["g"]]
+    monkeypatch.setattr(bm25_module, "_TOKENS_PER_CHUNK", 5)
+    assert_same_as_rank_bm25(docs, [["a"], ["b", "e"], ["g", "a"], ["zzz"]], Bm25Params())
