@@ -354,9 +354,11 @@ def test_a_dead_worker_or_a_failing_item_loses_nothing_and_keeps_the_order(
     with pytest.raises(ValueError, match="seventeen"):
         got.extend(results)
     assert got == [n * 2 for n in range(17)]
-    # Items 0-3 were done here while the workers started; then 4-11 went to one worker
-    # (which failed at 9) and 12-19 to the other (which died at 13).
-    assert {9, 12, 13, 14, 15, 16, 17} <= set(done_here) and 5 not in done_here
+    # The workers did some items (this process is slow once they are up); 9 (failed in
+    # a worker), 13 (its worker died) and 17 were done here again, whoever had them.
+    # (Which items each did depends on timing: not asserted.)
+    assert set(range(17)) - set(done_here)
+    assert {9, 13, 17} <= set(done_here)
 
 
 UNGUARDED_SCRIPT = """
