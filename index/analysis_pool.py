@@ -283,7 +283,8 @@ def _write(stream: IO[bytes] | None, value: object) -> None:
 
 def _read(stream: IO[bytes] | None) -> Any:
     """The next value written by `_write`, or None at the end of the stream (or a
-    broken one)."""
+    broken one). (pickle, as multiprocessing uses: only over the pipes between this
+    process and the workers it started, never from a file.)"""
     assert stream is not None
     header = _read_exactly(stream, 8)
     if header is None:
