@@ -365,10 +365,18 @@ class Bm25:
 
     def term_weights(self, terms: list[str]) -> np.ndarray:
         """`term_weight` of many terms at once (0 for a term no document has)."""
-        df = self._df.of_many(terms).astype(np.float64)
+        return self._lucene_idf(self._df.of_many(terms))
+
+    def _lucene_idf(self, df: np.ndarray) -> np.ndarray:
+        """`term_weight_for_df` of many frequencies (0 for 0)."""
+        df = df.astype(np.float64)
         weights = np.log1p((self.count - df + 0.5) / (df + 0.5))
         weights[df == 0] = 0.0
         return weights
+
+    def part_term_weights(self, part: int, terms: np.ndarray) -> np.ndarray:
+        """`term_weights` of terms numbered as in the postings of part `part`."""
+        return self._lucene_idf(self._df.of_part(part, terms))
 
     def term_weight_for_df(self, df: int) -> float:
         """Lucene's IDF, log(1 + (N - df + .5) / (df + .5)): always positive.
@@ -390,12 +398,13 @@ class _DocumentFrequencies:
     """
 
     def __init__(self, parts: list[tuple[Postings, np.ndarray]]) -> None:
+        self._parts = [postings for postings, _ in parts]
         if not parts:
             self._vocabulary: dict[str, int] = {}
             self._df = np.zeros(0, dtype=np.int64)
             self._extra: dict[str, int] = {}
             return
-        main = max(range(len(parts)), key=lambda i: len(parts[i][0].terms))
+        self._main = main = max(range(len(parts)), key=lambda i: len(parts[i][0].terms))
         postings, live_df = parts[main]
         self._vocabulary = postings.vocabulary
         self._df = np.array(live_df, dtype=np.int64)
@@ -425,6 +434,13 @@ class _DocumentFrequencies:
             for at in np.flatnonzero(~found).tolist():
                 df[at] = self._extra.get(terms[at], 0)
         return df
+
+    def of_part(self, part: int, terms: np.ndarray) -> np.ndarray:
+        """`of_many` of terms numbered as in part `part`'s postings."""
+        if part == self._main:  # numbered as here
+            return self._df[terms]
+        words = self._parts[part].terms.words
+        return self.of_many([words[i] for i in terms.tolist()])
 
     def mean_idf(self, n_docs: int) -> float:
         """The mean Okapi IDF over every term a live document holds (0 when none does):

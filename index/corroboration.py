@@ -58,10 +58,22 @@ Weights = Callable[[list[str]], Sequence[float]]
 def signature(terms: Sequence[str], weights: Weights) -> frozenset[str]:
     """The `SIGNATURE_TERMS` terms that weigh most in a text (count times weight)."""
     counts = Counter(terms)
-    distinct = sorted(counts)
+    distinct = list(counts)
     scores = np.asarray([counts[t] for t in distinct]) * np.asarray(weights(distinct))
-    best = np.argsort(-scores, kind="stable")[:SIGNATURE_TERMS]
-    return frozenset(distinct[i] for i in best.tolist())
+    return strongest(scores, distinct.__getitem__)
+
+
+def strongest(scores: np.ndarray, name: Callable[[int], str]) -> frozenset[str]:
+    """The names of the `SIGNATURE_TERMS` highest `scores` (of distinct terms; `name`
+    gives the i-th's), ties going to the alphabetically first, in whatever order the
+    terms come: only the names needed are asked for."""
+    if len(scores) <= SIGNATURE_TERMS:
+        return frozenset(map(name, range(len(scores))))
+    last = len(scores) - SIGNATURE_TERMS
+    kth = np.partition(scores, last)[last]
+    chosen = [name(i) for i in np.flatnonzero(scores > kth).tolist()]
+    tied = sorted(name(i) for i in np.flatnonzero(scores == kth).tolist())
+    return frozenset(chosen + tied[:SIGNATURE_TERMS - len(chosen)])
 
 
 def corroborate(reports: Sequence[Report]) -> list[Corroboration]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
-from itertools import chain
 
 import numpy as np
 
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import Bm25, top_k
-from .corroboration import Report, corroborate, signature
+from .corroboration import Report, corroborate, signature, strongest
 from .duplicates import same_story, shingles
 from .periods import Period, question_period, without_relative_time
 from .question import search_text
@@ -109,7 +108,7 @@ class Searcher:
         self.ranking = ranking
         self.store = store
         self.analyzer = analyzer
-        self._signatures: dict[str, frozenset[str]] = {}
+        self._signatures: dict[int, frozenset[str]] = {}  # by article number
 
     # Made when first asked for (a writer that only checks the index needs none of it).
 
@@ -265,32 +264,35 @@ class Searcher:
             coverage[index.documents_with(term)] += share
         return coverage
 
-    def _corroborated(self, hits: list[Hit], known: dict[str, list[str]]) -> list[Hit]:
-        """The hits with the outlets whose own reports of the same story are among them
-        (`known`: the index terms of articles already read)."""
-        articles = [Article(h.article_id, h.title, h.source, h.passage) for h in hits]
-        reports = [Report(h.source, h.also_in, s)
-                   for h, s in zip(hits, self.signatures(articles, known), strict=True)]
+    def _corroborated(self, hits: list[Hit], articles: list[int]) -> list[Hit]:
+        """The hits (of article numbers `articles`) with the outlets whose own reports
+        of the same story are among them."""
+        reports = [Report(h.source, h.also_in, self._signature(a))
+                   for h, a in zip(hits, articles, strict=True)]
         return [replace(h, reported_by=c.outlets)
                 for h, c in zip(hits, corroborate(reports), strict=True)]
 
-    def signatures(self, articles: list[Article], known: dict[str, list[str]] | None = None
-                   ) -> list[frozenset[str]]:
-        """Each article's corroboration signature, computed once per index (an article's
-        terms and their weights do not change while this snapshot is current); `known`:
-        the index terms of some of them, already read."""
-        cache = self._signatures
-        found = {a.id: cache[a.id] for a in articles if a.id in cache}
-        missing = [a for a in articles if a.id not in found]
-        if missing:
-            terms = dict(known or {})
-            terms |= article_terms(self, [a for a in missing if a.id not in terms])
+    def signatures(self, articles: list[Article]) -> list[frozenset[str]]:
+        """Each article's corroboration signature (from the index; from its text if it
+        is not indexed)."""
+        numbers = [self.snapshot.article_number(a.id) for a in articles]
+        return [self._signature(n) if n is not None
+                else signature(self.analyzer.terms(a.text), self._bm25.term_weights)
+                for a, n in zip(articles, numbers, strict=True)]
+
+    def _signature(self, article: int) -> frozenset[str]:
+        """Article number `article`'s signature, computed once per index (its terms and
+        their weights do not change while this snapshot is current)."""
+        found = self._signatures.get(article)
+        if found is None:
+            part, terms, counts = self.snapshot.article_terms(article)
+            words = self.snapshot.entries[part].segment.articles.terms.words
+            scores = counts * self._bm25.part_term_weights(part, terms)
+            found = strongest(scores, lambda i: words[terms[i]])
             if len(self._signatures) > _SIGNATURES_KEPT:
                 self._signatures = {}  # a new dict: other threads keep reading the old one
-            for article in missing:
-                found[article.id] = self._signatures[article.id] = signature(
-                    terms[article.id], self._bm25.term_weights)
-        return [found[a.id] for a in articles]
+            self._signatures[article] = found
+        return found
 
     def articles_on(self, query: Query) -> np.ndarray:
         """The articles that hold every informative word of `query` (briefings and
@@ -388,6 +390,7 @@ class Searcher:
         cached = {i: found[i][2] for i in found if found[i][2] is not None}
         ranking = self.ranking
         hits: list[Hit] = []
+        hit_articles: list[int] = []  # each hit's article number
         answer_scores: list[float] = []
         best_terms: list[set[str]] = []
         for p, article_id in zip(chosen, ids, strict=True):
@@ -411,6 +414,7 @@ class Searcher:
             _, s_start, s_end = spans[best]
             best_terms.append(set(candidates[best].terms))
             rank = len(hits)
+            hit_articles.append(int(snap.passage_article[p]))
             if rank < ranking.answer_passages:
                 answer_scores.append(sentence_scores[best] * ranking.answer_rank_decay ** rank)
             hits.append(Hit(
@@ -425,19 +429,10 @@ class Searcher:
             ))
         if not answer_scores:
             return hits, set()
-        hits = self._corroborated(hits, {i: list(chain.from_iterable(cached[i])) for i in cached})
+        hits = self._corroborated(hits, hit_articles)
         answering = best_index(answer_scores)
         hits.insert(0, hits.pop(answering))
         return hits, best_terms[answering]
-
-
-def article_terms(searcher: Searcher, articles: list[Article]) -> dict[str, list[str]]:
-    """Each article's index terms, from the store's cache where it holds them (else
-    from the text given: an answer gives the passage, a briefing the article)."""
-    if not articles:
-        return {}
-    terms = searcher.store.cached_terms([a.id for a in articles], ANALYZER_VERSION)
-    return {a.id: terms.get(a.id) or searcher.analyzer.terms(a.text) for a in articles}
 
 
 def _union(postings: list[np.ndarray], size: int) -> np.ndarray:

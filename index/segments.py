@@ -1,9 +1,10 @@
 """Index segments: immutable folders, each indexing some articles and their passages.
 
 A segment holds two BM25 postings over one list of terms (its passages, and its
-articles as whole documents), and the arrays that map passages back to their articles
-(article number in the segment, character span) and articles to their outlet and
-publication day. Once written, a segment never changes: removing an article writes a
+articles as whole documents), the article postings turned around (each article's
+distinct terms, for corroboration signatures), and the arrays that map passages back to
+their articles (article number in the segment, character span) and articles to their
+outlet and publication day. Once written, a segment never changes: removing an article writes a
 new deletions file beside it (a sorted array of the segment's article numbers), named
 by the manifest that uses it (see snapshot.py).
 """
@@ -44,6 +45,12 @@ class Segment:
     article_source: np.ndarray  # index into `sources`
     article_day: np.ndarray  # days since 1970-01-01, UNDATED when unknown
     sources: list[str]
+    # Article i's distinct terms are term numbers article_term_ids[o[i]:o[i + 1]] (o:
+    # article_term_offsets), ascending, each with its (tf, length) pair number in
+    # `articles`.
+    article_term_offsets: np.ndarray
+    article_term_ids: np.ndarray
+    article_term_pairs: np.ndarray
 
     @property
     def name(self) -> str:
@@ -52,6 +59,14 @@ class Segment:
     @cached_property
     def article_number(self) -> dict[str, int]:
         return {article_id: i for i, article_id in enumerate(self.article_ids)}
+
+    def article_terms(self, article: int) -> tuple[np.ndarray, np.ndarray]:
+        """Article `article`'s distinct terms (numbers in `articles.terms`, ascending)
+        and how often it holds each (its headline's terms included, as its postings
+        count them)."""
+        lo, hi = self.article_term_offsets[article], self.article_term_offsets[article + 1]
+        return (self.article_term_ids[lo:hi],
+                self.articles.pair_tf[self.article_term_pairs[lo:hi]])
 
     def deleted_articles(self, deletions: str | None) -> np.ndarray | None:
         """The mask of articles a deletions file marks (None: no file, none deleted)."""
@@ -92,6 +107,7 @@ def write_segment(root: Path, data: SegmentData) -> str:
                                      dtype=np.int32),
         "article_day": np.asarray([UNDATED if p is None else day_number(p)
                                    for p in data.article_published], dtype=np.int32),
+        **_article_terms(data.articles),
     }
     data.passages.terms.save(tmp / "terms.txt")
     data.passages.save(tmp, "passages")
@@ -105,6 +121,18 @@ def write_segment(root: Path, data: SegmentData) -> str:
     sync_tree(tmp)
     os.rename(tmp, root / name)
     return name
+
+
+def _article_terms(articles: Postings) -> dict[str, np.ndarray]:
+    """The article postings turned around: per article, its terms and pair numbers
+    (`Segment.article_term_ids` and the rest)."""
+    docs = np.asarray(articles.docs)
+    order = np.argsort(docs, kind="stable")  # term numbers stay ascending per article
+    term_of = np.repeat(np.arange(len(articles.offsets) - 1, dtype=np.int32), articles.df)
+    offsets = np.zeros(articles.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(docs, minlength=articles.size), out=offsets[1:])
+    return {"article_term_offsets": offsets, "article_term_ids": term_of[order],
+            "article_term_pairs": np.asarray(articles.pairs)[order]}
 
 
 def write_deletions(segment: Segment, deleted: np.ndarray) -> str:
@@ -138,6 +166,10 @@ def load_segment(folder: Path) -> Segment:
         article_source=array("article_source"),
         article_day=array("article_day"),
         sources=json.loads((folder / "sources.json").read_text(encoding="utf-8")),
+        # Plain arrays over the maps (a memmap slice costs more), still paged in lazily.
+        article_term_offsets=np.asarray(array("article_term_offsets")),
+        article_term_ids=np.asarray(array("article_term_ids")),
+        article_term_pairs=np.asarray(array("article_term_pairs")),
     )
     if len(segment.article_ids) != len(segment.article_source):
         raise ValueError(f"{folder}: {len(segment.article_ids)} article ids for "

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import uuid
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +26,8 @@ from .bm25 import Bm25, Part
 from .params import IndexParams
 from .segments import Segment, load_segment, sync_dir, sync_file
 
-FORMAT_VERSION = 4  # 3: segments and a manifest; 4: one term list per segment
+# 3: segments and a manifest; 4: one term list per segment; 5: articles' terms
+FORMAT_VERSION = 5
 POINTER = "CURRENT"
 
 
@@ -82,11 +84,31 @@ class Snapshot:
         return [i for segment in self._segments for i in segment.article_ids]
 
     @cached_property
+    def _article_bases(self) -> list[int]:
+        """Each segment's first article number, and the number of articles last."""
+        return np.cumsum([0] + [len(s.article_ids) for s in self._segments]).tolist()
+
+    @cached_property
     def passage_article(self) -> np.ndarray:
-        segments = self._segments
-        bases = np.cumsum([0] + [len(s.article_ids) for s in segments]).tolist()
         return _concatenate([np.asarray(s.passage_article) + base
-                             for s, base in zip(segments, bases, strict=False)])
+                             for s, base in zip(self._segments, self._article_bases,
+                                                strict=False)])
+
+    @cached_property
+    def _live_article_numbers(self) -> dict[str, int]:
+        live = self.live_articles
+        return {article_id: i for i, article_id in enumerate(self.article_ids)
+                if live is None or live[i]}
+
+    def article_number(self, article_id: str) -> int | None:
+        """The number of the live article `article_id`, None if it is not indexed."""
+        return self._live_article_numbers.get(article_id)
+
+    def article_terms(self, article: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """Article number `article`'s segment (its place in `entries`), and the article's
+        distinct terms and counts there (`Segment.article_terms`)."""
+        n = bisect_right(self._article_bases, article) - 1
+        return n, *self.entries[n].segment.article_terms(article - self._article_bases[n])
 
     @cached_property
     def passage_start(self) -> np.ndarray:

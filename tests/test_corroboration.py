@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
-from newsdesk.index import Archive
-from newsdesk.index.corroboration import Report, corroborate, corroboration_of, signature
+import numpy as np
 
-from .conftest import write_jsonl
+from newsdesk.index import Archive
+from newsdesk.index.analyzer import ANALYZER_VERSION
+from newsdesk.index.corroboration import (
+    SIGNATURE_TERMS,
+    Report,
+    corroborate,
+    corroboration_of,
+    signature,
+    strongest,
+)
+from newsdesk.index.indexer import headline_terms
+
+from .conftest import SEEDS, article, write_jsonl
 
 CLOSURE = ("The Harbor Bridge closed on Monday after inspectors found cracks in two steel "
            "supports. Mayor Lena Ortiz said repairs would take three weeks and ferries would "
@@ -50,3 +62,39 @@ def test_answers_and_briefings_say_how_many_outlets_report_a_story(archive: Arch
     assert set(first["reported_by"]) == {"Wire", "Coast Times"}
     [item] = [i for i in archive.brief("Harbor Bridge cracks").items if "Post" in i.outlets]
     assert item.corroboration.summary == "reported by 2 outlets, and copies in 1 more"
+
+
+def test_strongest_terms_are_those_a_stable_sort_of_every_term_gives():
+    rng = random.Random(7)
+    for _ in range(300):
+        names = rng.sample([f"t{i:03d}" for i in range(400)], rng.randint(0, 60))
+        # Few distinct scores: ties at the cut are the rule, not the exception.
+        scores = np.asarray([rng.choice([0.0, 0.5, 1.0, 1.5, 2.0]) for _ in names])
+        order = sorted(range(len(names)), key=names.__getitem__)
+        by_score = np.argsort(-scores[order], kind="stable")[:SIGNATURE_TERMS]
+        expected = frozenset(names[order[i]] for i in by_score.tolist())
+        assert strongest(scores, names.__getitem__) == expected
+
+
+def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(archive: Archive,
+                                                                        tmp_path: Path):
+    """The signature read from the index (any segment, after removals) is the one of the
+    article's index terms: its headline's (see `headline_terms`) and its sentences'."""
+    archive.add([SEEDS])
+    archive.add([write_jsonl(tmp_path / "more.jsonl",
+                             [article(n, text=f"{CLOSURE if n % 2 else RETOLD} Note {n}.")
+                              for n in range(1, 9)])])
+    assert archive.remove(["art-3"]) == 1
+    searcher = archive._search()
+    snapshot = searcher.snapshot
+    assert len(snapshot.entries) >= 2
+    ids = [i for i in snapshot.article_ids if snapshot.article_number(i) is not None]
+    stored = searcher.store.cached_terms(ids, ANALYZER_VERSION)
+    for article_id in ids:
+        found = searcher.store.article(article_id)
+        assert found is not None
+        sentences = searcher.store.with_sentences([article_id], ANALYZER_VERSION)[article_id][2]
+        title = headline_terms(searcher.analyzer.terms(found.title), sentences)
+        expected = signature(title + stored[article_id], searcher._bm25.term_weights)
+        assert searcher.signatures([found]) == [expected], article_id
+    assert snapshot.article_number("art-3") is None
