@@ -17,10 +17,16 @@ SHINGLE_WORDS = 5
 SAME_STORY = 0.5
 
 
+_WORD = re.compile(r"\w+")
+
+
 def shingles(text: str) -> frozenset[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
+    """The text's runs of `SHINGLE_WORDS` words (one run of all of them, if fewer)."""
+    words = _WORD.findall(text.lower())
     size = min(SHINGLE_WORDS, len(words))
-    return frozenset(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
+    if not size:
+        return frozenset({()})
+    return frozenset(zip(*(words[i:] for i in range(size)), strict=False))  # shorter ones end it
 
 
 def similarity(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
