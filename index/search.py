@@ -10,7 +10,7 @@ import numpy as np
 
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import Candidate, best_index, score_sentences
-from .bm25 import Bm25, top_k
+from .bm25 import Bm25, add_at, top_k
 from .corroboration import Report, corroborate, signature, strongest
 from .duplicates import same_story, shingles
 from .periods import Period, question_period, without_relative_time
@@ -241,7 +241,7 @@ class Searcher:
                 scores += ranking.article_weight * whole[np.cumsum(first) - 1]
             coverage = np.zeros(len(candidates))
             for term, share in self._shares(query).items():
-                coverage[found[term][0]] += share
+                add_at(coverage, found[term][0], share)
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
@@ -261,7 +261,7 @@ class Searcher:
         or whole articles for briefings)."""
         coverage = np.zeros(index.size)
         for term, share in self._shares(query).items():
-            coverage[index.documents_with(term)] += share
+            add_at(coverage, index.documents_with(term), share)
         return coverage
 
     def _corroborated(self, hits: list[Hit], articles: list[int]) -> list[Hit]:
@@ -459,7 +459,7 @@ def _summed(found: dict[str, tuple[np.ndarray, np.ndarray]], terms: list[str],
     scores = np.zeros(size)
     for term in terms:
         places, weights = found[term]
-        scores[places] += weights
+        add_at(scores, places, weights)
     return scores
 
 
