@@ -34,13 +34,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from .analyzer import Analyzer
 from .ranking import Ranking
 
-# The archive's analysis (archive.py uses the default one), for the question's own terms.
+# The archive's analysis (archive.py uses the default one), for the question's own terms
+# and the circumstance words' (it finds the stems the archive recalled for them: see
+# `words_analysed`).
 _ANALYZER = Analyzer()
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
@@ -64,13 +66,13 @@ _DURATION = re.compile(
     rf"\b(?:\d[\d,.]*|a|an|{_NUMBER_WORDS}|several|few|many|some|couple\s+of)"
     rf"(?:[\s-]+(?:and\s+a\s+half|more|full|long|whole))?[\s-]+{_UNIT}\b"
     r"|\bfor\s+(?:years|decades|months|weeks|days|hours|centuries)\b", re.IGNORECASE)
-# Terms that tell when something happened, how many, or who said so: not what happened.
-_CIRCUMSTANCE = frozenset(_ANALYZER.terms(
+# Words that tell when something happened, how many, or who said so: not what happened.
+_CIRCUMSTANCE_WORDS = (
     "last next earlier later ago recently now then said says told tells according added "
     "reported announced today yesterday tomorrow tonight morning afternoon evening night "
     "day week month year decade century hour minute monday tuesday wednesday thursday "
     "friday saturday sunday january february march april may june july august september "
-    "october november december " + _NUMBER_WORDS.replace("s?", "").replace("|", " ")))
+    "october november december " + _NUMBER_WORDS.replace("s?", "").replace("|", " "))
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _PLACE = re.compile(r"\b(?:in|at|from|near|to|into|outside)\s+(?:the\s+)?[A-Z][a-z]+")
 
@@ -94,6 +96,19 @@ _DETECTORS = {"number": _NUMBER, "time": _TIME, "year": _YEAR, "duration": _DURA
 # Kinds whose answer the detector nearly always sees: a sentence without one is not the
 # answer. Not "number": "How many shots were fired?" "No shots were fired."
 _MUST_HOLD = frozenset({"time", "year", "duration"})
+
+
+@cache
+def _circumstance() -> frozenset[str]:
+    """The circumstance words' terms (made when first needed: stemming them at import
+    would import nltk in every process)."""
+    return frozenset(_ANALYZER.terms(_CIRCUMSTANCE_WORDS))
+
+
+def words_analysed(question: str) -> str:
+    """The text whose words `score_sentences` analyses for `question`: the archive
+    recalls their stems from its memo before a question is searched."""
+    return f"{question} {_CIRCUMSTANCE_WORDS}"
 
 
 def question_kind(question: str) -> str | None:
@@ -137,7 +152,8 @@ def new_terms(terms: Sequence[str], asked: Set[str]) -> set[str]:
     """The terms (of a sentence) that say something the question does not: not its
     own terms, nor when it happened or who said so ("last year", "on Monday", "he
     said"), nor a number."""
-    return {t for t in terms if t not in asked and t not in _CIRCUMSTANCE
+    circumstance = _circumstance()
+    return {t for t in terms if t not in asked and t not in circumstance
             and not t[0].isdigit()}
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyzer import Analyzer
+from .answer import words_analysed
 from .briefing import Briefing, build_briefing
 from .config import FeedSource, IndexSettings
 from .database import Database
@@ -39,8 +40,9 @@ from .progress import Progress, Silent
 from .ranking import Ranking
 from .readers import read_bytes
 from .records import Article, Hit, RawRecord, Rejection
-from .search import LOOSE_COVERAGE, Answer, Searcher
+from .search import LOOSE_COVERAGE, MAX_QUESTION_CHARS, Answer, Searcher
 from .snapshot import clear_index, current_manifest, has_index, load_snapshot
+from .stem_memo import StemMemo
 from .store import Store
 from .timeline import Timeline, timeline_of
 from .watches import Alert, Watch, Watches
@@ -115,7 +117,8 @@ class Archive:
         self._feedback = FeedbackLog(self._db)
         self._watches = Watches(self._db)
         self._index_root = settings.data_dir / "index"
-        self._analyzer = Analyzer()
+        self._stem_memo = StemMemo(self._db)
+        self._analyzer = Analyzer(known=self._stem_memo.stems)
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -296,12 +299,31 @@ class Archive:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 self._writers += 1
                 try:
+                    mark = self._analyzer.memoised
                     yield
+                    self._keep_stems(mark)
                 finally:
                     self._writers -= 1
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _keep_stems(self, mark: int) -> None:
+        """Keep the stems the analyzer made since `mark` (those of what a write analysed:
+        the articles added, the titles indexed) and those of the words every answer
+        analyses in the archive's memo: a later process then analyses those words
+        without nltk's stemmer. Words only questions had (anyone may ask anything) are
+        not kept."""
+        stems, _ = self._analyzer.stems_since(mark)
+        self._analyzer.recall(words_analysed(""))  # (kept already: no stemmer needed)
+        every_answer = {word: self._analyzer.term(word) for word in words_analysed("").split()}
+        self._stem_memo.keep(stems | every_answer)
+
     # Reading the archive -------------------------------------------------------
+
+    def _recall(self, question: str) -> None:
+        """Recall the stems the archive keeps for the words a question is searched and
+        answered with, in one look-up: when it has them all, no stemmer is needed (and
+        nltk is never imported)."""
+        self._analyzer.recall(words_analysed(question[:MAX_QUESTION_CHARS]))
 
     def ask(self, question: str, k: int = 5, *, source: str | None = None,
             since: date | None = None, until: date | None = None,
@@ -309,6 +331,7 @@ class Archive:
         """The best `k` passages that answer `question`, the answering one first; see
         `Searcher.ask`. When filters leave nothing, the answer says which and what the
         archive holds (`Answer.filters_note`)."""
+        self._recall(question)
         answer = self._search().ask(question, k, source=source, since=since, until=until,
                                     today=today)
         return self._explain_filters(answer, source, since, until)
@@ -318,6 +341,7 @@ class Archive:
                today: date | None = None) -> Answer:
         """Like `ask`, but a looser listing: any passage with a real share of the query's
         words is listed."""
+        self._recall(query)
         answer = self._search().ask(query, k * 3, source=source, since=since, until=until,
                                     min_coverage=LOOSE_COVERAGE, today=today)
         listing = replace(answer, hits=_first_per_article(answer.hits)[:k])
@@ -351,6 +375,7 @@ class Archive:
     def brief(self, topic: str, *, since: date | None = None, until: date | None = None,
               added_after: datetime | None = None, limit: int = 8) -> Briefing:
         """What the archive says on `topic`; see `briefing.build_briefing`."""
+        self._recall(topic)
         return build_briefing(self._search(), topic, since=since, until=until,
                               added_after=added_after, limit=limit)
 

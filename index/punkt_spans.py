@@ -15,15 +15,18 @@ differently from `re` for some characters (combining marks, superscript digits, 
 separators U+001C-U+001F); past the shortcut, `PunktSpans.spans` takes only text
 without such characters (`_UNSAFE`) and answers None for any other, which nltk then
 splits. tests/test_fast_ingest.py checks that both give the same spans.
+
+nltk's expressions are read from nltk when first needed (`_rules`): importing nltk costs
+half a second, which the shortcut and a process that splits nothing do without.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
-
-from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer, PunktToken
 
 # The flags `re` and `regex` share (with the same values).
 _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE
@@ -39,14 +42,35 @@ def _compiled(timed: object) -> re.Pattern[str]:
     return re.compile(timed.pattern, timed.flags & _FLAGS)  # type: ignore[attr-defined]
 
 
-_LANGUAGE = PunktLanguageVars()
-_END_CONTEXT = _compiled(_LANGUAGE.period_context_re())
-_WORD_TOKEN = _compiled(_LANGUAGE._word_tokenizer_re())
-_REALIGNMENT = _compiled(_LANGUAGE.re_boundary_realignment)
-_NUMERIC = _compiled(PunktToken._RE_NUMERIC)
-_INITIAL = _compiled(PunktToken._RE_INITIAL)
-_SENTENCE_ENDS = _LANGUAGE.sent_end_chars
-_PUNCTUATION = PunktSentenceTokenizer.PUNCTUATION
+@dataclass(frozen=True)
+class _Rules:
+    """nltk's Punkt expressions, compiled by `re`, and its sets of marks."""
+
+    end_context: re.Pattern[str]
+    word_token: re.Pattern[str]
+    realignment: re.Pattern[str]
+    numeric: re.Pattern[str]
+    initial: re.Pattern[str]
+    sentence_ends: tuple[str, ...]
+    punctuation: tuple[str, ...]
+
+
+@cache
+def _rules() -> _Rules:
+    """nltk's rules, read when a text first needs them."""
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer, PunktToken
+
+    language = PunktLanguageVars()
+    return _Rules(
+        end_context=_compiled(language.period_context_re()),
+        word_token=_compiled(language._word_tokenizer_re()),
+        realignment=_compiled(language.re_boundary_realignment),
+        numeric=_compiled(PunktToken._RE_NUMERIC),
+        initial=_compiled(PunktToken._RE_INITIAL),
+        sentence_ends=language.sent_end_chars,
+        punctuation=PunktSentenceTokenizer.PUNCTUATION)
+
+
 _NUMBER = "##number##"
 
 
@@ -120,7 +144,8 @@ class PunktSpans:
     def _contains_break(self, context: str) -> bool:
         """`PunktSentenceTokenizer.text_contains_sentbreak`: whether a token but the
         last ends a sentence."""
-        tokens = [token for line in context.split("\n") for token in _WORD_TOKEN.findall(line)]
+        word_token = _rules().word_token
+        tokens = [token for line in context.split("\n") for token in word_token.findall(line)]
         return any(self._breaks(token, following)
                    for token, following in pairwise(tokens))
 
@@ -133,22 +158,23 @@ class PunktSpans:
         takes the break back after an initial or a number that the next token's case
         shows to go on. Untrained, nothing else in the second pass can apply.
         """
-        if token in _SENTENCE_ENDS:
+        rules = _rules()
+        if token in rules.sentence_ends:
             return True
         if not token.endswith(".") or token.endswith(".."):
             return False
         body = token[:-1].lower()
         if body in self._abbreviations or body.split("-")[-1] in self._abbreviations:
             return False
-        kind = _NUMERIC.sub(_NUMBER, token.lower())
+        kind = rules.numeric.sub(_NUMBER, token.lower())
         if len(kind) > 1 and kind[-1] == ".":
             kind = kind[:-1]
-        initial = _INITIAL.match(token) is not None
+        initial = rules.initial.match(token) is not None
         if not initial and kind != _NUMBER:
             return True
         # The orthographic heuristic with no statistics: punctuation or a lowercase
         # word goes on; after an initial, so does a capitalised word ("J. Bach").
-        if following in _PUNCTUATION or following[0].islower():
+        if following in rules.punctuation or following[0].islower():
             return False
         return not (initial and following[0].isupper())
 
@@ -159,7 +185,7 @@ def _end_contexts(text: str) -> Iterator[tuple[re.Match[str], str]]:
     candidate's ("acting!!!" is judged once, at its last mark)."""
     previous: re.Match[str] | None = None
     previous_start = previous_stop = 0
-    for match in _END_CONTEXT.finditer(text):
+    for match in _rules().end_context.finditer(text):
         start = match.start()
         # nltk looks for string.whitespace, of which text with no `_UNSAFE` character
         # holds only these two.
@@ -177,13 +203,14 @@ def _end_contexts(text: str) -> Iterator[tuple[re.Match[str], str]]:
 def _realigned(text: str, slices: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """`PunktSentenceTokenizer._realign_boundaries`: closing quotes and brackets after a
     sentence's end move into it ('(Sent1.) Sent2.')."""
+    realignment = _rules().realignment
     spans = []
     shift = 0
     for number, (start, stop) in enumerate(slices):
         start += shift
         if number + 1 < len(slices):
             following_start, following_stop = slices[number + 1]
-            match = _REALIGNMENT.match(text[following_start:following_stop])
+            match = realignment.match(text[following_start:following_stop])
             if match:
                 spans.append((start, following_start + len(match.group().rstrip())))
                 shift = match.end()

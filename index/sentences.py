@@ -21,11 +21,13 @@ from __future__ import annotations
 import re
 import string
 from functools import cache
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from typing import TYPE_CHECKING
 
 from .cleaning import continues
 from .punkt_spans import PunktSpans
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 # Lowercase, without the final period, as Punkt stores them.
 NEWS_ABBREVIATIONS = frozenset(
@@ -52,6 +54,10 @@ _FAST_PUNKT = PunktSpans(NEWS_ABBREVIATIONS)
 
 @cache
 def _tokenizer() -> PunktSentenceTokenizer:
+    """nltk's Punkt, imported when a paragraph first needs it (importing nltk costs half
+    a second; `_FAST_PUNKT` splits most paragraphs without it)."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(NEWS_ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
