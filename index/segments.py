@@ -4,9 +4,9 @@ A segment holds two BM25 postings over one list of terms (its passages, and its
 articles as whole documents), the article postings turned around (each article's
 distinct terms, for corroboration signatures), and the arrays that map passages back to
 their articles (article number in the segment, character span) and articles to their
-outlet and publication day. Once written, a segment never changes: removing an article writes a
-new deletions file beside it (a sorted array of the segment's article numbers), named
-by the manifest that uses it (see snapshot.py).
+outlet and publication day. Once written, a segment never changes: removing an article
+writes a new deletions file beside it (a sorted array of the segment's article numbers),
+named by the manifest that uses it (see snapshot.py).
 """
 
 from __future__ import annotations
@@ -171,7 +171,8 @@ def load_segment(folder: Path) -> Segment:
         article_term_ids=np.asarray(array("article_term_ids")),
         article_term_pairs=np.asarray(array("article_term_pairs")),
     )
-    if len(segment.article_ids) != len(segment.article_source):
+    if not len(segment.article_ids) == len(segment.article_source) == len(
+            segment.article_term_offsets) - 1:
         raise ValueError(f"{folder}: {len(segment.article_ids)} article ids for "
                          f"{len(segment.article_source)} articles")
     return segment
