@@ -13,6 +13,8 @@ stay inside it.
 from __future__ import annotations
 
 import fcntl
+import logging
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +49,8 @@ from .store import Store
 from .timeline import Timeline, timeline_of
 from .watches import Alert, Watch, Watches
 from .wording import plural, window_label
+
+log = logging.getLogger("newsdesk.archive")
 
 
 class NoIndexError(Exception):
@@ -118,7 +122,12 @@ class Archive:
         self._watches = Watches(self._db)
         self._index_root = settings.data_dir / "index"
         self._stem_memo = StemMemo(self._db)
+        # Writes analyse with one analyzer, questions with another: the stems a write
+        # made are kept in the memo, words only questions had are not (anyone may ask
+        # anything). They share the process's stems (analyzer.py).
         self._analyzer = Analyzer(known=self._stem_memo.stems)
+        self._question_analyzer = Analyzer(known=self._stem_memo.stems)
+        self._memo_has_answer_words = False
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -307,15 +316,21 @@ class Archive:
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _keep_stems(self, mark: int) -> None:
-        """Keep the stems the analyzer made since `mark` (those of what a write analysed:
-        the articles added, the titles indexed) and those of the words every answer
-        analyses in the archive's memo: a later process then analyses those words
-        without nltk's stemmer. Words only questions had (anyone may ask anything) are
-        not kept."""
+        """Keep the stems the write analyzer made since `mark` (those of the articles
+        added, the titles indexed) in the archive's memo, and, once, those of the words
+        every answer analyses: a later process then analyses those words without nltk's
+        stemmer. The memo is a cache: failing to write it fails no write."""
         stems, _ = self._analyzer.stems_since(mark)
-        self._analyzer.recall(words_analysed(""))  # (kept already: no stemmer needed)
-        every_answer = {word: self._analyzer.term(word) for word in words_analysed("").split()}
-        self._stem_memo.keep(stems | every_answer)
+        if not self._memo_has_answer_words:
+            words = words_analysed("")
+            self._analyzer.recall(words)
+            stems |= {word: self._analyzer.term(word) for word in words.split()}
+        try:
+            self._stem_memo.keep(stems)
+        except sqlite3.Error as exc:
+            log.warning("the stem memo was not updated: %s", exc)
+            return
+        self._memo_has_answer_words = True
 
     # Reading the archive -------------------------------------------------------
 
@@ -323,7 +338,7 @@ class Archive:
         """Recall the stems the archive keeps for the words a question is searched and
         answered with, in one look-up: when it has them all, no stemmer is needed (and
         nltk is never imported)."""
-        self._analyzer.recall(words_analysed(question[:MAX_QUESTION_CHARS]))
+        self._question_analyzer.recall(words_analysed(question[:MAX_QUESTION_CHARS]))
 
     def ask(self, question: str, k: int = 5, *, source: str | None = None,
             since: date | None = None, until: date | None = None,
@@ -534,7 +549,8 @@ class Archive:
                 previous = self._searcher.snapshot if self._searcher else None
                 # (may be newer than `name`; segments already loaded are kept)
                 snapshot = load_snapshot(self._index_root, previous)
-                self._searcher = (Searcher(snapshot, self._store, self._analyzer, self.ranking)
+                self._searcher = (Searcher(snapshot, self._store, self._question_analyzer,
+                                           self.ranking)
                                   if snapshot else None)
             return self._searcher
 

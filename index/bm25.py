@@ -472,10 +472,11 @@ def summed_at(size: int, places: Sequence[np.ndarray],
         return out
     if not places:
         return np.zeros(size)
-    weights = np.concatenate([np.full(len(where), amount) if isinstance(amount, float)
-                              else amount for where, amount in zip(places, amounts,
-                                                                   strict=True)])
-    return np.bincount(np.concatenate(places), weights, minlength=size)
+    weights = np.concatenate([np.broadcast_to(np.asarray(amount, dtype=np.float64),
+                                              len(where))
+                              for where, amount in zip(places, amounts, strict=True)])
+    return np.bincount(np.concatenate(places), weights, minlength=size).astype(
+        np.float64, copy=False)
 
 
 def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:
@@ -503,7 +504,7 @@ def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndar
     return candidates[np.lexsort((candidates, -values))][:k]
 
 
-# From 1 / this share of the places, `summed_at` counts them (about even at 1/8).
+# From places numbering 1 / this of the size, `summed_at` counts them (even at ~1/8).
 _COUNT_FROM = 6
 # A binary search costs about this many times placing one posting through a map.
 _SEARCH_COST = 16

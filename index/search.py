@@ -284,6 +284,7 @@ class Searcher:
         their weights do not change while this snapshot is current)."""
         found = self._signatures.get(article)
         if found is None:
+            # (`part` numbers the snapshot's segments, as it does the parts of its Bm25.)
             part, terms, counts = self.snapshot.article_terms(article)
             words = self.snapshot.entries[part].segment.articles.terms.words
             scores = counts * self._bm25.part_term_weights(part, terms)

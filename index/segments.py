@@ -171,10 +171,13 @@ def load_segment(folder: Path) -> Segment:
         article_term_ids=np.asarray(array("article_term_ids")),
         article_term_pairs=np.asarray(array("article_term_pairs")),
     )
-    if not len(segment.article_ids) == len(segment.article_source) == len(
-            segment.article_term_offsets) - 1:
+    if len(segment.article_ids) != len(segment.article_source):
         raise ValueError(f"{folder}: {len(segment.article_ids)} article ids for "
                          f"{len(segment.article_source)} articles")
+    offsets = segment.article_term_offsets
+    if not (len(offsets) == len(segment.article_ids) + 1 and offsets[-1] == len(
+            segment.article_term_ids) == len(segment.article_term_pairs)):
+        raise ValueError(f"{folder}: the article terms do not fit the articles")
     return segment
 
 

@@ -157,8 +157,9 @@ def test_summed_at_adds_as_indexed_adds_do_bit_for_bit():
         for share in (0.0, 0.01, 0.1, 0.3, 1.0):  # of the places: both ways of adding
             places = [np.sort(rng.choice(size, int(size * share * rng.random()),
                                          replace=False)) for _ in range(rng.integers(0, 5))]
+            scalars = (float(rng.random()), 3, np.float32(0.1), np.asarray(0.5))
             amounts = [rng.normal(size=len(p)) * 10.0 ** rng.integers(-8, 8)
-                       if rng.random() < 0.7 else float(rng.random()) for p in places]
+                       if rng.random() < 0.7 else scalars[rng.integers(4)] for p in places]
             expected = np.zeros(size)
             for where, amount in zip(places, amounts, strict=True):
                 expected[where] += amount

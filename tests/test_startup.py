@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,14 +129,21 @@ def test_the_next_add_fills_the_memo_of_an_archive_made_before_it(
 
 def test_words_only_questions_had_are_not_kept(seeded: Archive, tmp_path: Path):
     seeded.ask("Did the zyxwvut quokkas flee?")  # stemmed here, for the question
-    (tmp_path / "new.txt").write_text("The quartermaster said heads of state met.\n")
-    seeded.add([tmp_path / "new.txt"])
+    seeded.add_watch("zebroidal quaggas")  # parsed during the next write
+    (tmp_path / "new.txt").write_text("The quartermaster said quokkas met.\n")
+    with seeded._writing():  # a question asked while another thread writes
+        thread = threading.Thread(target=seeded.ask, args=("Who saw the wombatish tapir?",))
+        thread.start()
+        thread.join()
+        seeded.add([tmp_path / "new.txt"])
     db = Database(seeded.settings.data_dir / "newsdesk.sqlite3")
     try:
-        assert StemMemo(db).stems(["zyxwvut", "quokkas", "quartermaster"]) == {
-            "quartermaster": "quartermast"}
+        kept = StemMemo(db).stems(["zyxwvut", "quokkas", "quartermaster", "zebroidal",
+                                   "quaggas", "wombatish", "tapir"])
     finally:
         db.close()
+    # "quokkas", first met in a question, is kept when an article has it.
+    assert kept == {"quartermaster": "quartermast", "quokkas": "quokka"}
 
 
 @needs_newsqa
@@ -229,3 +237,16 @@ def test_an_archive_without_the_memo_tables_reads_as_an_empty_memo(tmp_path: Pat
         assert StemMemo(db).stems(["fighters"]) == {}
     finally:
         db.close()
+
+
+def test_a_memo_that_cannot_be_written_fails_no_write(seeded: Archive, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    def locked(self: StemMemo, stems: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(StemMemo, "keep", locked)
+    (tmp_path / "new.txt").write_text("The quartermaster counted 40 spare sails.\n")
+    report = seeded.add([tmp_path / "new.txt"])
+    assert report.added == 1
+    assert "40 spare sails" in seeded.ask("How many spare sails did the quartermaster count?"
+                                          ).hits[0].sentence
