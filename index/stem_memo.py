@@ -40,22 +40,26 @@ class StemMemo:
         self._db = db
         self._version = version
         self._created = False
+        # No table when last looked (an archive made before the memo, or a new one):
+        # not looked for again until this process makes it, so that the first add to a
+        # new archive, all of whose words are new, pays no failed query an article.
+        self._absent = False
 
     def stems(self, words: list[str]) -> dict[str, str]:
-        """The stems kept for those of `words` the memo has."""
+        """The stems kept for those of `words` the memo has (as a cache should, none when
+        the database cannot answer: the words are stemmed)."""
         wanted = [word for word in words if len(word) <= MAX_WORD_CHARS]
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), _CHUNK):
+        for start in range(0, len(wanted) if not self._absent else 0, _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             try:
                 found.update(self._db.all(
                     f"SELECT word, stem FROM stem_memo WHERE word IN ({marks(chunk)})"
                     " AND (SELECT version FROM stem_memo_version) = ?",
                     [*chunk, self._version]))
-            except sqlite3.OperationalError as exc:
-                if "no such table" not in str(exc):
-                    raise
-                break  # an archive made before the memo: every word is stemmed
+            except sqlite3.Error as exc:
+                self._absent = "no such table" in str(exc)
+                break
         return found
 
     def keep(self, stems: Mapping[str, str | None]) -> None:
@@ -67,7 +71,7 @@ class StemMemo:
             return
         if not self._created:
             self._db.create(SCHEMA)
-            self._created = True
+            self._created, self._absent = True, False
         with self._db.transaction():
             kept = self._db.execute("SELECT version FROM stem_memo_version").fetchone()
             if kept is None or kept[0] != self._version:
