@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -49,8 +50,8 @@ class Segment:
     # article_term_offsets), ascending, each with its (tf, length) pair number in
     # `articles`.
     article_term_offsets: np.ndarray
-    article_term_ids: np.ndarray
-    article_term_pairs: np.ndarray
+    article_term_ids: SlicedFile
+    article_term_pairs: SlicedFile
 
     @property
     def name(self) -> str:
@@ -65,8 +66,8 @@ class Segment:
         and how often it holds each (its headline's terms included, as its postings
         count them)."""
         lo, hi = self.article_term_offsets[article], self.article_term_offsets[article + 1]
-        return (self.article_term_ids[lo:hi],
-                self.articles.pair_tf[self.article_term_pairs[lo:hi]])
+        return (self.article_term_ids.read(lo, hi),
+                self.articles.pair_tf[self.article_term_pairs.read(lo, hi)])
 
     def deleted_articles(self, deletions: str | None) -> np.ndarray | None:
         """The mask of articles a deletions file marks (None: no file, none deleted)."""
@@ -75,6 +76,32 @@ class Segment:
         mask = np.zeros(len(self.article_ids), dtype=bool)
         mask[np.load(self.folder / deletions, allow_pickle=False)] = True
         return mask
+
+
+class SlicedFile:
+    """A one-dimensional .npy array read a slice at a time, never memory-mapped.
+
+    Answers read a few articles' terms at random; from a map, the kernel would also map
+    the cached pages around each one read, and the whole array (about 100 MiB at a
+    million passages) would soon count in the serving process's memory.
+    """
+
+    def __init__(self, path: Path) -> None:
+        header = np.load(path, mmap_mode="r", allow_pickle=False)  # (not read: a map)
+        if header.ndim != 1:
+            raise ValueError(f"{path}: not a one-dimensional array")
+        self.dtype, self._size, self._start = header.dtype, len(header), header.offset
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        """The array's [start, end) (safe from any thread: `os.pread` moves no cursor)."""
+        size = self.dtype.itemsize
+        data = os.pread(self._fd, (end - start) * size, self._start + start * size)
+        return np.frombuffer(data, dtype=self.dtype)
 
 
 @dataclass(frozen=True)
@@ -166,10 +193,9 @@ def load_segment(folder: Path) -> Segment:
         article_source=array("article_source"),
         article_day=array("article_day"),
         sources=json.loads((folder / "sources.json").read_text(encoding="utf-8")),
-        # Plain arrays over the maps (a memmap slice costs more), still paged in lazily.
         article_term_offsets=np.asarray(array("article_term_offsets")),
-        article_term_ids=np.asarray(array("article_term_ids")),
-        article_term_pairs=np.asarray(array("article_term_pairs")),
+        article_term_ids=SlicedFile(folder / "article_term_ids.npy"),
+        article_term_pairs=SlicedFile(folder / "article_term_pairs.npy"),
     )
     if len(segment.article_ids) != len(segment.article_source):
         raise ValueError(f"{folder}: {len(segment.article_ids)} article ids for "

@@ -233,3 +233,21 @@ def test_a_store_changed_without_its_change_log_gets_a_full_rebuild(seeded: Arch
     assert seeded.ask("bridge8 reopened in town8").hits[0].article_id == "art-8"
     assert seeded.stale_reason() is None
     assert seeded.stats().indexed_passages == seeded._search().snapshot.passages.count
+
+
+def test_article_terms_are_read_from_their_files_as_saved(tmp_path: Path):
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    try:
+        archive.add([SEEDS])
+        archive.add([write_jsonl(tmp_path / "more.jsonl", [article(n) for n in range(1, 6)])])
+        for entry in archive._search().snapshot.entries:
+            segment = entry.segment
+            saved = np.load(segment.folder / "article_term_ids.npy")
+            offsets = segment.article_term_offsets
+            assert len(segment.article_term_ids) == len(saved) == offsets[-1]
+            for a in range(len(segment.article_ids)):
+                ids, counts = segment.article_terms(a)
+                assert np.array_equal(ids, saved[offsets[a]:offsets[a + 1]])
+                assert counts.sum() == segment.articles.doc_len[a]  # every term, counted
+    finally:
+        archive.close()
