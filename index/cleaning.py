@@ -74,9 +74,18 @@ _CREDIT = re.compile(
     r")$",
     re.IGNORECASE,
 )
-# Share links that some sites glue onto the end of the last paragraph.
+# Words every credit line holds (what `_CREDIT` asks for, lowercased): an ASCII line
+# without any of them is no credit, found without trying the expression.
+_CREDIT_WORDS = ("reported from", "contributed", "reporting by", "writing by")
+# Share links that some sites glue onto the end of the last paragraph; a paragraph that
+# ends otherwise than they do has none (checked first: the expression is tried at every
+# space of the paragraph).
 _TRAILING_SUFFIX = re.compile(r"\s*\bE-?mail to a friend\.?$", re.IGNORECASE)
+_SUFFIX_ENDS = ("d", "D", "d.", "D.")
 _SEPARATOR = re.compile(r"^[_\-—=*~•· ]{3,}$")
+# What makes an ASCII line differ from its words joined by single spaces: str.split()
+# also parts words at the ASCII controls 0x1c-0x1f.
+_UNTIDY = ("  ", " \n", "\n ", "\t", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
 _HEADLINE_MAX_CHARS = 150
 _SENTENCE_END = re.compile(r"[.!?:;\"”’')\]]$")
 # Words a hard-wrapped line can stop on but no sentence or headline ends with; not
@@ -136,6 +145,15 @@ def continues(line: str, next_line: str) -> bool:
     return last in _OPEN_ENDS
 
 
+def _may_be_credit(line: str) -> bool:
+    """False when `line` cannot be a credit line (`_CREDIT`): it is ASCII, where ignoring
+    case is lowercasing, and holds none of the words every credit line holds."""
+    if not line.isascii():
+        return True
+    lower = line.lower()
+    return any(word in lower for word in _CREDIT_WORDS)
+
+
 def teaser(line: str) -> bool:
     """Whether `line` (one paragraph) is a link to other content, not story text:
     "Watch the rescue »", "See map of suspected crash zone »", "Read more:",
@@ -156,6 +174,17 @@ def teaser(line: str) -> bool:
             or bool(_WEB_ADDRESS.search(line)))
 
 
+def _tidy_lines(text: str) -> list[str]:
+    """The lines of `text`, each with its runs of white space made one space and
+    stripped; as they are when they are so already (ASCII text, as most is, without a
+    double space, a space at a line's end or start, nor any other white space)."""
+    lines = text.split("\n")
+    if (text.isascii() and not text.startswith(" ") and not text.endswith(" ")
+            and not any(mark in text for mark in _UNTIDY)):
+        return lines
+    return [" ".join(line.split()) for line in lines]
+
+
 def paragraphs(text: str) -> list[str]:
     """Split into paragraphs: one per line, except hard-wrapped lines are joined back.
 
@@ -166,19 +195,20 @@ def paragraphs(text: str) -> list[str]:
     """
     out: list[str] = []
     joinable = False
-    for raw in text.split("\n"):
-        line = " ".join(raw.split())
-        if _ANYWHERE_CLUTTER.match(line) or (line.endswith(_LINK_ENDS) and teaser(line)):
-            continue
+    for line in _tidy_lines(text):
         if not line:
             joinable = False
+            continue
+        if _ANYWHERE_CLUTTER.match(line) or (line.endswith(_LINK_ENDS) and teaser(line)):
             continue
         if joinable and out and continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
         joinable = True
-    return [p for p in out if not teaser(p)]
+    # A line of more than _TEASER_MAX_WORDS words is no teaser; these lines' words are
+    # parted by single spaces, so counting them is enough.
+    return [p for p in out if p.count(" ") >= _TEASER_MAX_WORDS or not teaser(p)]
 
 
 def clean_article_text(text: str) -> CleanText:
@@ -187,11 +217,12 @@ def clean_article_text(text: str) -> CleanText:
 
     credits: list[str] = []
     while paras:
-        paras[-1] = _TRAILING_SUFFIX.sub("", paras[-1])
+        if paras[-1].endswith(_SUFFIX_ENDS):
+            paras[-1] = _TRAILING_SUFFIX.sub("", paras[-1])
         last = paras[-1]
         if not last or _TRAILING_CLUTTER.match(last) or _SEPARATOR.match(last):
             paras.pop()
-        elif len(last) <= 300 and _CREDIT.match(last):
+        elif len(last) <= 300 and _may_be_credit(last) and _CREDIT.match(last):
             credits.insert(0, paras.pop())
         else:
             break

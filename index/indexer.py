@@ -19,18 +19,27 @@ segment more than half deleted is rebuilt alone.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
+from .analysis_pool import map_in_order, pool_workers
 from .analyzer import Analyzer
 from .bm25 import Postings, Terms
+from .numbering import (
+    ArticleNumbers,
+    NumberedArticle,
+    SegmentTerms,
+    WindowedRow,
+    headline_terms,  # noqa: F401  (its home before numbering.py)
+)
 from .params import IndexParams
-from .passages import make_passages
 from .progress import Progress
 from .segments import SegmentData, write_deletions, write_segment
 from .snapshot import Snapshot, write_manifest
@@ -39,6 +48,10 @@ from .store import IndexRow, Store
 MERGE_FACTOR = 4
 SMALLEST_LEVEL_PASSAGES = 64  # smaller segments all count as this size
 LEVEL_SPAN = 0.75  # segments this close (in levels) to the largest remaining are one level
+# A build of this many articles or more shares their numbering with worker processes:
+# a worker starts in about half a second (Python and this package's imports), which the
+# chunks first sent to it wait for, and numbering an article here takes ~150 us.
+POOL_MIN_ARTICLES = 4000
 
 
 class EmptyStoreError(Exception):
@@ -179,47 +192,69 @@ def segment_data(rows: Iterable[IndexRow], analyzer: Analyzer, params: IndexPara
     every article whole.
 
     Each sentence's terms are analysed once (or come cached from the store) and
-    numbered once; a passage is a run of its article's numbered terms (the lead one
-    with the headline's), so the words of overlapping windows are not looked up again.
+    numbered once, in order of first appearance, an article's headline's first; a
+    passage is a run of its article's numbers (the lead one with the headline's), so the
+    words of overlapping windows are not looked up again. For many rows a worker process
+    shares the work (numbering.py).
     """
-    article_ids: list[str] = []
-    sources: list[str] = []
-    published: list[str | None] = []
-    articles: list[np.ndarray] = []
-    passage_article: list[int] = []
-    spans: list[tuple[int, int]] = []
-    numbers: dict[str, int] = {}  # terms in order of first appearance
+    builder = _SegmentBuilder()
+    rows = iter(rows)
+    pending: deque[IndexRow] = deque()
 
-    def numbered(terms: Iterable[str]) -> list[int]:
-        return [numbers.setdefault(t, len(numbers)) for t in terms]
+    def items() -> Iterator[WindowedRow]:
+        for row in rows:
+            pending.append(row)
+            yield WindowedRow(row, params.window, params.stride)
 
-    def passage_documents() -> Iterator[np.ndarray]:
-        for number, row in enumerate(rows):
-            article_ids.append(row.article_id)
-            sources.append(row.source)
-            published.append(row.published)
-            terms = row.sentence_terms if row.sentence_terms is not None else [
-                analyzer.terms(row.text[s:e]) for s, e in row.sentences]
-            title = np.asarray(numbered(headline_terms(analyzer.terms(row.title), terms)),
-                               dtype=np.int64)
-            body = np.asarray(numbered(chain.from_iterable(terms)), dtype=np.int64)
-            starts = np.cumsum([0, *map(len, terms)]).tolist()
-            articles.append(np.concatenate((title, body)))
-            for passage in make_passages(row.article_id, row.sentences, params.window,
-                                         params.stride):
-                passage_article.append(number)
-                spans.append((passage.start, passage.end))
-                window = body[starts[passage.first]:starts[passage.last]]
-                yield np.concatenate((title, window)) if passage.first == 0 else window
+    numbered = map_in_order(ArticleNumbers(builder.terms, analyzer), items(),
+                            f"{ArticleNumbers.__module__}:{ArticleNumbers.__name__}",
+                            workers=pool_workers(), min_items=POOL_MIN_ARTICLES)
+    with closing(numbered):
+        for article in numbered:
+            builder.add(pending.popleft(), article)
             progress.advance()
+    return builder.data()
 
-    passages = Postings.from_term_numbers(passage_documents())
-    terms = Terms(list(numbers), numbers)
-    return SegmentData(passages=passages.over(terms),
-                       articles=Postings.from_term_numbers(articles).over(terms),
-                       article_ids=article_ids, passage_article=passage_article,
-                       passage_spans=spans, article_sources=sources,
-                       article_published=published)
+
+class _SegmentBuilder:
+    """A segment's arrays, from its articles numbered in order."""
+
+    def __init__(self) -> None:
+        self.terms = SegmentTerms()
+        self._rows: list[IndexRow] = []
+        self._articles: list[np.ndarray] = []
+        self._passages: list[np.ndarray] = []
+        self._bounds: list[np.ndarray] = []  # each article's passages' (see NumberedArticle)
+
+    def add(self, row: IndexRow, article: NumberedArticle) -> None:
+        """The next article."""
+        whole = article.whole(self.terms.number(article.unknown))
+        bounds = article.passage_bounds()
+        starts = bounds[:, 0] + article.headline
+        starts[:1] = 0  # the lead passage holds the headline's terms too
+        ends = bounds[:, 1] + article.headline
+        self._passages += map(whole.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+        self._rows.append(row)
+        self._articles.append(whole)
+        self._bounds.append(bounds)
+
+    def data(self) -> SegmentData:
+        """The segment; the passages' and the articles' postings are built at once, in
+        two threads (numpy sorts without holding the GIL)."""
+        words = Terms(self.terms.words(), self.terms.numbers)
+        bounds = np.concatenate(self._bounds) if self._bounds else np.empty((0, 4), np.int32)
+        per_article = [len(b) for b in self._bounds]
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            articles = thread.submit(Postings.from_term_numbers, self._articles)
+            passages = Postings.from_term_numbers(self._passages).over(words)
+            return SegmentData(
+                passages=passages, articles=articles.result().over(words),
+                article_ids=[row.article_id for row in self._rows],
+                passage_article=np.repeat(np.arange(len(per_article)), per_article).tolist(),
+                passage_spans=list(zip(bounds[:, 2].tolist(), bounds[:, 3].tolist(),
+                                       strict=True)),
+                article_sources=[row.source for row in self._rows],
+                article_published=[row.published for row in self._rows])
 
 
 def _meta(params: IndexParams, seq: int, revision: int, *, articles: int,
@@ -227,11 +262,3 @@ def _meta(params: IndexParams, seq: int, revision: int, *, articles: int,
     return {"store_revision": revision, "change_seq": seq, "params": params.to_json(),
             "articles": articles, "passages": passages,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
-
-
-def headline_terms(title: list[str], sentences: list[list[str]]) -> list[str]:
-    """The terms a headline adds to its article and its lead passage (given the terms of
-    each sentence): all of them, unless the title was made from the first sentence (an
-    untitled article's), which would count that sentence twice."""
-    first = sentences[0] if sentences else []
-    return [] if title == first[:len(title)] else title

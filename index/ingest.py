@@ -8,7 +8,9 @@ lock is taken (see `Archive.add`), so a slow server never holds up a writer.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,20 +96,10 @@ def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord 
     an article already stored (by id) is counted and not stored again."""
     batch: list[StoredArticle] = []
     batch_ids: set[str] = set()
-
-    def flush() -> None:
-        added = set(store.add(batch, ANALYZER_VERSION))
-        report.added += len(added)
-        # Stored already, or its outlet had the text already: the store left it out.
-        report.duplicates += len(batch) - len(added)
-        report.added_articles.extend(i.article for i in batch if i.article.id in added)
-        batch.clear()
-        batch_ids.clear()
-
     analysed = map_in_order(RecordAnalysis(analyzer), records,
                             f"{__name__}:{RecordAnalysis.__name__}", workers=pool_workers(),
                             min_items=POOL_MIN_RECORDS)
-    with closing(analysed):
+    with _BatchWriter(store, report) as writer, closing(analysed):
         for item in analysed:
             if isinstance(item, Rejection):
                 report.rejected.append(item)
@@ -119,8 +111,61 @@ def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord 
             batch_ids.add(article_id)
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                flush()
-    flush()
+                writer.write(batch)
+                batch, batch_ids = [], set()
+        writer.write(batch)
+
+
+class _BatchWriter:
+    """Stores batches, each in one transaction, in a thread of its own: SQLite writes
+    (and waits for the disk) without holding the GIL, so meanwhile this thread goes on
+    analysing and keeps the workers supplied. At most `BATCHES_AHEAD` batches wait to be
+    stored. As without the thread, nothing is stored after a batch that failed; leaving
+    on an error, the batch being stored is finished (committed or rolled back) and those
+    waiting are dropped."""
+
+    BATCHES_AHEAD = 2
+
+    def __init__(self, store: Store, report: IngestReport) -> None:
+        self._store = store
+        self._report = report
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        self._waiting: deque[tuple[list[StoredArticle], Future[list[str]]]] = deque()
+        self._failed = False  # set in the writing thread
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                while self._waiting:
+                    self._count(*self._waiting.popleft())
+        finally:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+
+    def write(self, batch: list[StoredArticle]) -> None:
+        if batch:
+            self._waiting.append((batch, self._thread.submit(self._stored, batch)))
+        while self._waiting and (len(self._waiting) > self.BATCHES_AHEAD
+                                 or self._waiting[0][1].done()):
+            self._count(*self._waiting.popleft())
+
+    def _stored(self, batch: list[StoredArticle]) -> list[str]:
+        if self._failed:
+            raise RuntimeError("not stored: a batch before it failed")
+        try:
+            return self._store.add(batch, ANALYZER_VERSION)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _count(self, batch: list[StoredArticle], stored: Future[list[str]]) -> None:
+        added = set(stored.result())
+        self._report.added += len(added)
+        # Stored already, or its outlet had the text already: the store left it out.
+        self._report.duplicates += len(batch) - len(added)
+        self._report.added_articles.extend(i.article for i in batch if i.article.id in added)
 
 
 def analyse_record(item: RawRecord | Rejection, analyzer: Analyzer) -> StoredArticle | Rejection:
@@ -129,7 +174,7 @@ def analyse_record(item: RawRecord | Rejection, analyzer: Analyzer) -> StoredArt
     if isinstance(built, Rejection):
         return built
     article, sentences = built
-    return StoredArticle(article, sentences, analyzer.sentence_terms(article.text, sentences))
+    return StoredArticle.of(article, sentences, analyzer.sentence_terms(article.text, sentences))
 
 
 class RecordAnalysis:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from .database import Database, marks, utc_stamp
 from .records import Article
+from .sentence_codec import SentenceTerms, decode_spans, decode_terms, encode_spans, encode_terms
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -26,7 +27,7 @@ CREATE TABLE IF NOT EXISTS articles (
     credits TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL,
     text_key TEXT NOT NULL,  -- hash of the normalised text: one copy per outlet
-    sentences TEXT NOT NULL,
+    sentences TEXT NOT NULL,  -- their spans (sentence_codec.py: a blob, or earlier JSON)
     terms TEXT,  -- each sentence's index terms, cached so re-indexing skips the analysis
     terms_version TEXT,  -- the analyzer that made them
     origin TEXT NOT NULL DEFAULT '',
@@ -46,25 +47,45 @@ _ARTICLE_COLUMNS = "id, title, source, url, published, authors, dateline, credit
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article as ingest hands it to the store: with its sentence spans and each
-    sentence's index terms (made by the analyzer `terms_version`)."""
+    """An article as ingest hands it to the store, with its sentence spans and each
+    sentence's index terms (made by the analyzer `terms_version`) already encoded as the
+    store keeps them (`of`, sentence_codec.py): that is done where the article is
+    analysed, in a worker process for a big add, so the process that writes the store
+    only inserts it, and what crosses the pipe is a few strings and bytes rather than a
+    list for each sentence."""
 
     article: Article
-    sentences: list[tuple[int, int]]
-    terms: list[list[str]]
+    text_key: str
+    sentences: bytes
+    terms: bytes
+
+    @classmethod
+    def of(cls, article: Article, sentences: list[tuple[int, int]],
+           terms: list[list[str]]) -> StoredArticle:
+        return cls(article, text_key(article.text), encode_spans(sentences),
+                   encode_terms(terms))
 
 
 @dataclass(frozen=True)
 class IndexRow:
-    """An article as the index builder reads it."""
+    """An article as the index builder reads it: its sentence spans and, when the analyzer
+    the index asks for made them, its sentences' cached terms, both as the store keeps
+    them (whichever process indexes the article decodes them: `spans`, `cached_terms`);
+    else its text, to analyse."""
 
     article_id: str
     title: str
     source: str
     published: str | None
+    sentences: str | bytes  # sentence_codec.py's
     text: str | None  # only when its terms are not cached
-    sentences: list[tuple[int, int]]
-    sentence_terms: list[list[str]] | None
+    terms: str | bytes | None  # sentence_codec.py's, when cached
+
+    def spans(self) -> list[tuple[int, int]]:
+        return decode_spans(self.sentences)
+
+    def cached_terms(self) -> SentenceTerms | None:
+        return None if self.terms is None else decode_terms(self.terms)
 
 
 class Store:
@@ -95,9 +116,8 @@ class Store:
                     " origin, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (article.id, article.title, article.source, article.url, article.published,
                      json.dumps(list(article.authors)), article.dateline,
-                     json.dumps(list(article.credits)), article.text, text_key(article.text),
-                     json.dumps(item.sentences), json.dumps([" ".join(t) for t in item.terms]),
-                     terms_version, article.origin, now),
+                     json.dumps(list(article.credits)), article.text, item.text_key,
+                     item.sentences, item.terms, terms_version, article.origin, now),
                 )
                 if cur.rowcount:
                     added.append(article.id)
@@ -172,20 +192,20 @@ class Store:
         rows = self._where_id_in(f"{_ARTICLE_COLUMNS}, sentences,"
                                  " CASE WHEN terms_version = ? THEN terms END", ids,
                                  leading=(terms_version,))
-        return {row[0]: (_article(row[:-2]), [tuple(s) for s in json.loads(row[-2])],
-                         [t.split() for t in json.loads(row[-1])] if row[-1] else None)
+        return {row[0]: (_article(row[:-2]), decode_spans(row[-2]),
+                         None if row[-1] is None else decode_terms(row[-1]).sentences())
                 for row in rows}
 
     def sentence_spans(self, ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-        return {article_id: [tuple(s) for s in json.loads(spans)]
+        return {article_id: decode_spans(spans)
                 for article_id, spans in self._where_id_in("id, sentences", ids)}
 
     def cached_terms(self, ids: Iterable[str], terms_version: str) -> dict[str, list[str]]:
         """The index terms of these articles' text, where the analyzer `terms_version`
         cached them at ingest (others are left out: analyse their text)."""
         rows = self._where_id_in("id, terms", ids, "terms_version = ?", (terms_version,))
-        return {article_id: " ".join(json.loads(terms)).split() for article_id, terms in rows
-                if terms}
+        return {article_id: decode_terms(terms).flat() for article_id, terms in rows
+                if terms is not None}
 
     def added_since(self, moment: datetime) -> set[str]:
         """The ids of the articles added to the archive after `moment`."""
@@ -218,9 +238,7 @@ class Store:
         else:
             rows = sorted(self._where_id_in(columns, ids, leading=(terms_version,) * 2))
         for _, article_id, title, source, published, sentences, text, terms in rows:
-            yield IndexRow(article_id, title, source, published, text,
-                           [tuple(s) for s in json.loads(sentences)],
-                           [t.split() for t in json.loads(terms)] if terms else None)
+            yield IndexRow(article_id, title, source, published, sentences, text, terms)
 
     def titles_matching(self, text: str, limit: int) -> list[tuple[str, str, str]]:
         """(id, title, source) of articles whose title or id contains `text`, newest first."""
@@ -289,8 +307,10 @@ class Store:
         self._db.executemany("INSERT INTO changes (id) VALUES (?)", [(i,) for i in ids])
 
     def _bump_revision(self) -> None:
-        self._db.execute("INSERT INTO meta (key, value) VALUES ('revision', ?) ON CONFLICT(key)"
-                         " DO UPDATE SET value = excluded.value", (str(self.revision() + 1),))
+        # Read and written through the writing connection: a thread that only writes
+        # (ingest's) opens no reading connection of its own.
+        self._db.execute("INSERT INTO meta (key, value) VALUES ('revision', '1') ON CONFLICT(key)"
+                         " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def text_key(text: str) -> str:

@@ -247,6 +247,51 @@ def reference_paragraphs(text: str) -> list[str]:
     return [p for p in out if not reference_teaser(p)]
 
 
+def reference_clean(text: str) -> cleaning.CleanText:
+    """`cleaning.clean_article_text` as it was: every line's white space tidied, every
+    expression tried."""
+    paras = reference_paragraphs(cleaning.normalise_unicode(text))
+    credits: list[str] = []
+    while paras:
+        paras[-1] = cleaning._TRAILING_SUFFIX.sub("", paras[-1])
+        last = paras[-1]
+        if not last or cleaning._TRAILING_CLUTTER.match(last) or cleaning._SEPARATOR.match(last):
+            paras.pop()
+        elif len(last) <= 300 and cleaning._CREDIT.match(last):
+            credits.insert(0, paras.pop())
+        else:
+            break
+    dateline = None
+    for i in range(min(2, len(paras))):
+        match = cleaning._DATELINE.match(paras[i])
+        if match:
+            dateline = match.group("dateline").strip()
+            paras[i] = paras[i][match.end():]
+            break
+        if len(paras[i]) > cleaning._HEADLINE_MAX_CHARS:
+            break
+    return cleaning.CleanText("\n\n".join(paras), dateline, tuple(credits))
+
+
+CLEANING_EDGES = [
+    " Leading space.\n\nStory.", "Story.\n\nTrailing space. ", "Two  spaces.\n\nOne.",
+    "Tab\there.\n\nNext.", "Unit\x1fseparator.\n\nNext.", "Line \nends in a space.",
+    "Story.\n\nJane Doe reported from Cairo.", "Story.\n\nJANE DOE REPORTED FROM CAIRO.",
+    "Story.\n\nReporting by Tom Roe; editing by Ann Poe", "Story.\n\n(Writing by Zoë Lee)",
+    "Story.\n\nAdditional reporting by Jöhn Smith.", "Story.\n\nReportıng by Tom Roe",
+    "Story.\n\nCNN's John Doe contributed to thıs report.",
+    "Story.\n\nAssociated Press writers Ann Roe and Bo Li contributed.",
+    "Story ends. E-mail to a friend", "Story ends. EMAIL TO A FRIEND.",
+    "Story ends. E-mail to a frıend", "Story ends. E-mail to a friend..",
+    "Story ends.\n\nE-mail to a friend\n\nJane Doe reported from Cairo.",
+]
+
+
+def test_cleaning_takes_its_shortcuts_only_where_they_change_nothing():
+    for text in [*CLEANING_EDGES, *corpus_texts()]:
+        assert cleaning.clean_article_text(text) == reference_clean(text), repr(text[:80])
+
+
 # Ingest with workers --------------------------------------------------------------
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from newsdesk.index import Archive, IndexParams, IndexSettings
-from newsdesk.index.analyzer import Analyzer
+from newsdesk.index import Archive, IndexParams, IndexSettings, Silent, indexer
+from newsdesk.index.analyzer import ANALYZER_VERSION, Analyzer
+from newsdesk.index.bm25 import Postings
+from newsdesk.index.numbering import ArticleNumbers, headline_terms
+from newsdesk.index.passages import make_passages
+from newsdesk.index.sentence_codec import decode_spans, decode_terms
+from newsdesk.index.store import Store
 
-from .conftest import SEEDS
+from .conftest import REPO, SEEDS, write_jsonl
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from query_latency import articles as generated_articles
 
 
 def analysed_texts(monkeypatch) -> list[str]:
@@ -31,7 +43,9 @@ def test_re_indexing_analyses_no_sentence_whose_terms_are_cached(seeded: Archive
     seeded.rebuild()
     body = seeded.article(seeded.titles("")[0].article_id)
     assert body is not None
-    assert seen == [body.title]  # the headline only: every sentence came from the cache
+    spans = seeded._store.sentence_spans([body.id])[body.id]
+    assert body.title in seen  # the headline only: every sentence came from the cache
+    assert not {body.text[start:end] for start, end in spans} & set(seen)
 
 
 def test_terms_cached_by_another_analyzer_are_recomputed_to_the_same_index(
@@ -81,3 +95,97 @@ def test_an_index_written_by_an_older_newsdesk_is_rebuilt_and_its_files_removed(
                                           "newsdesk")
     assert seeded.ask("How many SDF fighters did ISIS kill?").hits
     assert not (root / "snapshot-0123456789ab").exists()
+
+
+# The segment builder gives the index a plain build from each passage's terms gives ------
+
+
+def corpus(tmp_path: Path) -> Path:
+    """Generated articles, some untitled (their first sentence is their title, which then
+    adds no terms of its own), and the seeds' article."""
+    texts = generated_articles(4000, seed=11)
+    records = [{"id": f"g{n}", "source": f"Outlet {n % 3}", "text": text,
+                **({} if n % 7 == 0 else {"title": f"Story {n}: {text[:40]}"})}
+               for n, text in enumerate(texts)]
+    return write_jsonl(tmp_path / "corpus.jsonl", records)
+
+
+def reference_postings(store: Store) -> tuple[Postings, Postings, list[tuple[int, int]],
+                                              list[int]]:
+    """The passages' and the articles' postings built from lists of terms, and each
+    passage's span and article: what the segment must hold."""
+    analyzer = Analyzer()
+    passages: list[list[str]] = []
+    articles: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    owners: list[int] = []
+    for number, row in enumerate(store.iter_index_rows(ANALYZER_VERSION)):
+        sentences = row.cached_terms().sentences()
+        title = headline_terms(analyzer.terms(row.title), sentences)
+        articles.append(title + [t for s in sentences for t in s])
+        for p in make_passages(row.article_id, row.spans(), 5, 2):
+            window = [t for s in sentences[p.first:p.last] for t in s]
+            passages.append((title if p.first == 0 else []) + window)
+            spans.append((p.start, p.end))
+            owners.append(number)
+    return Postings.build(passages), Postings.build(articles), spans, owners
+
+
+def assert_same_postings(got: Postings, expected: Postings) -> None:
+    assert got.terms.words == expected.terms.words
+    for array in ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len"):
+        assert np.array_equal(getattr(got, array), getattr(expected, array)), array
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_segment_holds_what_postings_of_each_passage_s_terms_hold(
+        tmp_path: Path, monkeypatch, workers: int):
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    try:
+        archive.add([corpus(tmp_path), SEEDS])
+        store = archive._store
+        monkeypatch.setattr(indexer, "POOL_MIN_ARTICLES", 10)
+        monkeypatch.setattr(indexer, "pool_workers", lambda: workers)
+        here = []
+        numbers = ArticleNumbers.__call__
+
+        def slowly(self, item):  # in this process only: the worker gets work
+            here.append(item)
+            time.sleep(0.005)
+            return numbers(self, item)
+
+        monkeypatch.setattr(ArticleNumbers, "__call__", slowly)
+        data = indexer.segment_data(store.iter_index_rows(ANALYZER_VERSION), Analyzer(),
+                                    IndexParams(), Silent())
+        assert (len(here) < store.count()) == bool(workers)
+        passages, articles, spans, owners = reference_postings(store)
+        assert_same_postings(data.passages, passages)
+        assert_same_postings(data.articles, articles)
+        assert (data.passage_spans, data.passage_article) == (spans, owners)
+        rows = list(store.iter_index_rows(ANALYZER_VERSION))
+        assert data.article_ids == [r.article_id for r in rows]
+        assert data.article_sources == [r.source for r in rows]
+        assert data.article_published == [r.published for r in rows]
+    finally:
+        archive.close()
+
+
+def test_a_store_written_as_json_by_an_earlier_newsdesk_is_indexed_alike(seeded: Archive,
+                                                                         tmp_path: Path):
+    seeded.add([corpus(tmp_path)])
+    ids = [i for e in seeded._search().snapshot.entries for i in e.segment.article_ids]
+    db = seeded._db
+    rows = db.all("SELECT id, sentences, terms FROM articles ORDER BY rowid")
+    for at, (article_id, sentences, terms) in enumerate(rows):
+        if at % 2:  # as an earlier newsdesk left them
+            spans = decode_spans(sentences)
+            words = decode_terms(terms).sentences()
+            db.execute("UPDATE articles SET sentences = ?, terms = ? WHERE id = ?",
+                       (json.dumps(spans), json.dumps([" ".join(s) for s in words]),
+                        article_id))
+    seeded.rebuild()
+    [after] = [e.segment for e in seeded._search().snapshot.entries]
+    assert after.article_ids == ids
+    reference = reference_postings(seeded._store)
+    assert_same_postings(after.passages, reference[0])
+    assert_same_postings(after.articles, reference[1])

@@ -1,10 +1,13 @@
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from newsdesk.index import Archive
+from newsdesk.index import ingest as ingest_module
 from newsdesk.index import readers as readers_module
+from newsdesk.index.store import Store
 
 from .conftest import SEEDS, article, write_jsonl
 
@@ -189,3 +192,44 @@ def test_a_store_from_before_text_keys_is_brought_up_to_date(tmp_path: Path):
     assert store.article("a1").text == "Some text."
     assert store.count() == 1
     database.close()
+
+
+def test_batches_stored_beside_the_analysis_are_counted_in_order(archive: Archive,
+                                                                 tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
+    records = [article(n) for n in range(1, 9)]
+    records[5] = article(6, id="art-2")  # stored already, by an earlier batch
+    records[7] = article(8, source="Test Wire", text=records[0]["text"])  # a repost
+    report = archive.add([write_jsonl(tmp_path / "a.jsonl", records)])
+    assert (report.added, report.duplicates) == (6, 2)
+    assert [a.id for a in report.added_articles] == [f"art-{n}" for n in (1, 2, 3, 4, 5, 7)]
+    assert archive._store.revision() == 4  # a transaction for each batch
+
+
+def test_a_failing_write_stops_the_add_and_keeps_the_batches_before_it(
+        archive: Archive, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
+    real_add = Store.add
+    calls = []
+
+    def add(self, items, version):
+        calls.append(len(items))
+        if len(calls) == 3:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_add(self, items, version)
+
+    monkeypatch.setattr(Store, "add", add)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        archive.add([write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(1, 12)])])
+    assert archive._store.count() == 4  # the two batches before it, none after it
+    monkeypatch.undo()
+    assert archive.add([tmp_path / "a.jsonl"]).added == 7  # running it again finishes
+
+
+def test_the_thread_that_stores_batches_opens_no_connection_of_its_own(
+        archive: Archive, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 2)
+    archive.add([write_jsonl(tmp_path / "a.jsonl", [article(1)])])
+    readers = len(archive._db._readers)
+    archive.add([write_jsonl(tmp_path / "b.jsonl", [article(n) for n in range(2, 9)])])
+    assert len(archive._db._readers) == readers  # a bot adding all day leaks none

@@ -3,6 +3,7 @@ each in its own tables of one SQLite file, opened safely by many processes at on
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 import threading
@@ -10,10 +11,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsdesk.index.database import Database
+import pytest
+
+from newsdesk.index.database import PAGE_BYTES, Database
 from newsdesk.index.feedlog import FeedLog
 from newsdesk.index.markers import Marker, Markers
 from newsdesk.index.records import Article
+from newsdesk.index.sentence_codec import decode_spans, decode_terms, encode_spans, encode_terms
 from newsdesk.index.store import Store, StoredArticle
 
 MOMENT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
@@ -21,8 +25,8 @@ MOMENT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
 def stored(n: int, source: str = "Wire", text: str | None = None) -> StoredArticle:
     body = text or f"Story {n} happened. It was news."
-    return StoredArticle(Article(f"a{n}", f"Title {n}", source, body), [(0, len(body))],
-                         [["stori"]])
+    return StoredArticle.of(Article(f"a{n}", f"Title {n}", source, body), [(0, len(body))],
+                            [["stori"]])
 
 
 def test_articles_are_stored_once_per_outlet_and_the_revision_moves(tmp_path: Path):
@@ -168,3 +172,64 @@ def test_closing_while_another_thread_reads_waits_for_the_read(tmp_path: Path):
     db.close()
     thread.join()
     assert len(outcomes) == 2 and set(outcomes) <= {(2_000_000,), "closed"}
+
+
+# How sentences and terms are kept ---------------------------------------------------
+
+
+SENTENCES = [["stori", "happen"], [], ["stori", "news", "news"], ["x" * 3]]
+
+
+@pytest.mark.parametrize("vocabulary", [1, 300, 70_000])  # places of 1, 2 and 4 bytes
+def test_sentence_terms_come_back_as_they_were_stored(vocabulary: int):
+    words = [f"t{n}" for n in range(vocabulary)]
+    sentences = [*SENTENCES, words, words[::-1]]
+    stored = encode_terms(sentences)
+    assert decode_terms(stored).sentences() == sentences
+    assert decode_terms(stored).flat() == [t for s in sentences for t in s]
+    assert decode_terms(stored).first() == sentences[0]
+    assert decode_terms(encode_terms([])).sentences() == decode_terms(encode_terms([])).first()
+    spans = [(0, 5), (6, 6), (7, 2**31 - 1)]
+    assert decode_spans(encode_spans(spans)) == spans and decode_spans(encode_spans([])) == []
+
+
+def test_terms_are_kept_more_compactly_than_as_json():
+    sentences = [["stori", "happen", "today"], ["stori", "happen", "again"]] * 10
+    as_json = json.dumps([" ".join(s) for s in sentences])
+    assert len(encode_terms(sentences)) < len(as_json) / 2
+
+
+def test_a_store_written_as_json_by_an_earlier_newsdesk_reads_as_a_new_one(tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    body = "Story one happened. It was news."
+    spans = [(0, 19), (20, 32)]
+    sentences = [["stori", "one", "happen"], ["news"]]
+    store.add([StoredArticle.of(Article("new", "T", "Wire", body), spans, sentences)], "v1")
+    store.add([StoredArticle.of(Article("old", "T", "Post", body), spans, sentences)], "v1")
+    db.execute("UPDATE articles SET sentences = ?, terms = ? WHERE id = 'old'",
+               (json.dumps(spans), json.dumps([" ".join(s) for s in sentences])))
+    [(kind,)] = db.all("SELECT typeof(terms) FROM articles WHERE id = 'old'")
+    assert kind == "text"
+    both = ["new", "old"]
+    found = store.with_sentences(both, "v1")
+    assert found["new"][1:] == found["old"][1:] == (spans, sentences)
+    assert store.sentence_spans(both) == {"new": spans, "old": spans}
+    assert store.cached_terms(both, "v1") == {i: ["stori", "one", "happen", "news"] for i in both}
+    rows = list(store.iter_index_rows("v1"))
+    assert [r.spans() for r in rows] == [spans, spans]
+    assert [r.cached_terms().sentences() for r in rows] == [sentences, sentences]
+    db.close()
+
+
+def test_a_new_database_has_pages_an_article_fits_in_and_an_old_one_keeps_its_own(
+        tmp_path: Path):
+    old = sqlite3.connect(tmp_path / "old.sqlite3")
+    old.execute("CREATE TABLE t (x)")
+    old.commit()
+    old.close()
+    for name, size in (("new.sqlite3", PAGE_BYTES), ("old.sqlite3", 4096)):
+        db = Database(tmp_path / name)
+        Store(db)
+        assert db.one("PRAGMA page_size") == (size,)
+        db.close()
