@@ -37,7 +37,6 @@ from .numbering import (
     NumberedArticle,
     SegmentTerms,
     WindowedRow,
-    headline_terms,  # noqa: F401  (its home before numbering.py)
 )
 from .params import IndexParams
 from .progress import Progress
@@ -221,7 +220,9 @@ class _SegmentBuilder:
 
     def __init__(self) -> None:
         self.terms = SegmentTerms()
-        self._rows: list[IndexRow] = []
+        # Each article's id, outlet and publication date (not its row: the stored terms
+        # it carries are done with once it is numbered).
+        self._articles_meta: list[tuple[str, str, str | None]] = []
         self._articles: list[np.ndarray] = []
         self._passages: list[np.ndarray] = []
         self._bounds: list[np.ndarray] = []  # each article's passages' (see NumberedArticle)
@@ -234,7 +235,7 @@ class _SegmentBuilder:
         starts[:1] = 0  # the lead passage holds the headline's terms too
         ends = bounds[:, 1] + article.headline
         self._passages += map(whole.__getitem__, map(slice, starts.tolist(), ends.tolist()))
-        self._rows.append(row)
+        self._articles_meta.append((row.article_id, row.source, row.published))
         self._articles.append(whole)
         self._bounds.append(bounds)
 
@@ -249,12 +250,12 @@ class _SegmentBuilder:
             passages = Postings.from_term_numbers(self._passages).over(words)
             return SegmentData(
                 passages=passages, articles=articles.result().over(words),
-                article_ids=[row.article_id for row in self._rows],
+                article_ids=[article_id for article_id, _, _ in self._articles_meta],
                 passage_article=np.repeat(np.arange(len(per_article)), per_article).tolist(),
                 passage_spans=list(zip(bounds[:, 2].tolist(), bounds[:, 3].tolist(),
                                        strict=True)),
-                article_sources=[row.source for row in self._rows],
-                article_published=[row.published for row in self._rows])
+                article_sources=[source for _, source, _ in self._articles_meta],
+                article_published=[published for _, _, published in self._articles_meta])
 
 
 def _meta(params: IndexParams, seq: int, revision: int, *, articles: int,

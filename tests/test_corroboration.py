@@ -17,7 +17,7 @@ from newsdesk.index.corroboration import (
     signature,
     strongest,
 )
-from newsdesk.index.indexer import headline_terms
+from newsdesk.index.numbering import headline_terms
 
 from .conftest import SEEDS, article, write_jsonl
 

@@ -2,7 +2,7 @@ from datetime import date
 from pathlib import Path
 
 from newsdesk.index import Archive, Hit
-from newsdesk.index.indexer import headline_terms
+from newsdesk.index.numbering import headline_terms
 
 from .conftest import article, write_jsonl
 
