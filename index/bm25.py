@@ -252,7 +252,7 @@ class Bm25:
                                      strict=False):
             found = part.postings.postings(term)
             if found is not None:
-                yield base, found[0], idf * table[found[1]]
+                yield base, found[0], _weights(idf, table, found[1])
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every document for the query `terms` (repeats count, as in
@@ -296,7 +296,8 @@ class Bm25:
                         index = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
                         holds = docs[index] == wanted
                         places.append(lo + np.flatnonzero(holds))
-                        weights.append(self._pair_weights[n][pairs[index[holds]]])
+                        weights.append(_weights(idf, self._pair_weights[n],
+                                                pairs[index[holds]]))
                     else:
                         if at is None:
                             at = self._place_map()
@@ -304,9 +305,9 @@ class Bm25:
                         where = at[self._bases[n]:][docs]
                         holds = where >= 0
                         places.append(where[holds])
-                        weights.append(self._pair_weights[n][pairs[holds]])
+                        weights.append(_weights(idf, self._pair_weights[n], pairs[holds]))
                 if places:
-                    found[term] = (np.concatenate(places), idf * np.concatenate(weights))
+                    found[term] = (np.concatenate(places), np.concatenate(weights))
                 else:
                     found[term] = (np.empty(0, dtype=np.int64), np.empty(0))
         finally:
@@ -477,6 +478,14 @@ def summed_at(size: int, places: Sequence[np.ndarray],
                               for where, amount in zip(places, amounts, strict=True)])
     return np.bincount(np.concatenate(places), weights, minlength=size).astype(
         np.float64, copy=False)
+
+
+def _weights(idf: float, table: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """`idf * table[pairs]`: the BM25 weights of postings from their pair numbers. The
+    table is multiplied first when it is the smaller: the same products, fewer of them."""
+    if len(pairs) > len(table):
+        return (idf * table)[pairs]
+    return idf * table[pairs]
 
 
 def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:

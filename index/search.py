@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -33,6 +34,9 @@ MAX_QUESTION_CHARS = 1000
 # Above 1 / this share of the passages as candidates, they are scored over whole arrays
 # (cheaper then: at 300k, p95 of scoring 14.8 -> 12.2 ms; from 1/8 on it was slower).
 _DENSE_FROM = 3
+# `_gated_top` looks for a closer bound when more than this many times k places score
+# above the first one.
+_TIGHTEN_FROM = 8
 # Corroboration signatures kept per index, enough for the articles a team asks about.
 _SIGNATURES_KEPT = 50_000
 
@@ -125,6 +129,14 @@ class Searcher:
         return self.snapshot.passage_first
 
     @cached_property
+    def _passages_per_article(self) -> np.ndarray:
+        return np.bincount(self._passage_article, minlength=len(self.snapshot.article_ids))
+
+    @cached_property
+    def _lead_passages(self) -> np.ndarray:
+        return np.flatnonzero(self._lead)
+
+    @cached_property
     def _source_no(self) -> dict[str, int]:
         return {s.casefold(): i for i, s in enumerate(self.snapshot.sources)}
 
@@ -175,43 +187,99 @@ class Searcher:
         query = self.parse(question, today)
         if not query.known_terms or k < 1:
             return Answer(query, [])
-        candidates = self._candidates(query, min_coverage)
-        if not len(candidates):
-            return Answer(query, [])
-        scores, coverage = self._score(query, candidates)
-        allowed = self.articles_allowed(source, since, until)
-        if allowed is not None:
-            coverage[~allowed[self._passage_article[candidates]]] = 0.0
-        chosen, copies, score_of = self._top_distinct(query, candidates, scores, coverage, k,
-                                                      min_coverage)
-        if not any(coverage[at] >= self.ranking.answer_coverage - 1e-9
-                   for at in np.searchsorted(candidates, chosen)):
+        pool = self._pool(query, k * _CANDIDATES_PER_HIT, min_coverage,
+                          self.articles_allowed(source, since, until))
+        chosen, copies = self._distinct(pool, k)
+        coverage = dict(zip(pool.passages, pool.coverage, strict=True))
+        if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
             return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
+        score_of = dict(zip(pool.passages, pool.scores, strict=True))
         hits, answering_terms = self._hits(query, chosen, copies, score_of)
         said = sum(share for term, share in self._shares(query).items()
                    if term in answering_terms)
         return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
-    def _candidates(self, query: Query, min_coverage: float) -> np.ndarray:
-        """The passages that can be relevant (ascending): only they are scored.
+    def _pool(self, query: Query, size: int, min_coverage: float,
+              allowed: np.ndarray | None) -> _Pool:
+        """The `size` best relevant passages (see `_gated_top`) of the `allowed`
+        articles (all when None).
 
         A relevant passage holds `min_coverage` of the question's weight. Taking terms
         from the weightiest down until the rest weigh less than that, a passage that
-        holds none of those taken cannot be relevant: the common words of a question
-        add their postings to no candidate, only their weight to those found.
+        holds none of those taken cannot be relevant: only passages holding one of them
+        are candidates, and the common words of a question add their postings to no
+        candidate, only their weight to those found. When most passages are candidates
+        (a question of common words), every passage is scored over whole arrays, which
+        is cheaper than placing each one, and coverage is computed only for those that
+        score high enough to be ranked.
         """
         shares = self._shares(query)
-        rest = sum(shares.values())
-        needed = []
-        for term in sorted(shares, key=shares.__getitem__, reverse=True):
-            # (A wider margin than the gate's: sums in another order differ in ulps.)
-            if rest < min_coverage - 1e-6:
-                break
-            needed.append(term)
-            rest -= shares[term]
+        needed = _needed_terms(shares, min_coverage)
+        bm25 = self._bm25
+        hint = bm25.hint_documents(query.known_terms, size)
+        if sum(map(bm25.document_frequency, needed)) * _DENSE_FROM > bm25.size:
+            scores = self._dense_scores(query)
+            passages = None
+
+            def coverage_of(at: np.ndarray) -> np.ndarray:
+                return self._coverage_of(shares, at)
+        else:
+            passages = _union([bm25.documents_with(term) for term in needed], bm25.size)
+            if not len(passages):
+                return _Pool([], [], [])
+            scores, coverage = self._score(query, passages, shares)
+            at = np.minimum(np.searchsorted(passages, hint), len(passages) - 1)
+            hint = at[passages[at] == hint]  # (the rarest term may not make candidates)
+
+            def coverage_of(at: np.ndarray) -> np.ndarray:
+                return coverage[at]
+        if allowed is not None:
+            owner = self._passage_article if passages is None else (
+                self._passage_article[passages])
+            unfiltered = coverage_of
+
+            def coverage_of(at: np.ndarray) -> np.ndarray:
+                return np.where(allowed[owner[at]], unfiltered(at), 0.0)
+        top, coverage = _gated_top(scores, coverage_of, min_coverage, size, hint)
+        # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
+        # coverage breaks ties, then the passage number.
+        order = np.lexsort((top, -coverage, -scores[top]))
+        top, coverage = top[order], coverage[order]
+        numbers = top if passages is None else passages[top]
+        return _Pool(numbers.tolist(), scores[top].tolist(), coverage.tolist())
+
+    def _candidates(self, query: Query, min_coverage: float) -> np.ndarray:
+        """The passages that can be relevant (ascending; see `_pool`)."""
+        needed = _needed_terms(self._shares(query), min_coverage)
         return _union([self._bm25.documents_with(term) for term in needed], self._bm25.size)
 
-    def _score(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_scores(self, query: Query) -> np.ndarray:
+        """Every passage's score (see `_score`), added over arrays of all passages."""
+        ranking = self.ranking
+        terms = query.known_terms
+        scores = self._bm25.scores(terms)
+        if ranking.article_weight:
+            # (Repeating each article's score for its passages is cheaper than indexing.)
+            scores += np.repeat(ranking.article_weight * self.snapshot.articles.scores(terms),
+                                self._passages_per_article)
+        _boost_at(scores, self._lead_passages, ranking.lead_boost)
+        if query.period is not None:
+            _boost(scores, self._articles_in_period(query.period)[self._passage_article],
+                   ranking.period_boost)
+        return scores
+
+    def _coverage_of(self, shares: dict[str, float], passages: np.ndarray) -> np.ndarray:
+        """The share of the question's weight each of `passages` (ascending) holds:
+        `coverage` for those passages alone, added in the same order (0 if deleted)."""
+        found = self._bm25.matches(shares, passages)
+        coverage = summed_at(len(passages), [found[t][0] for t in shares],
+                             list(shares.values()))
+        if self._bm25.live is not None:
+            coverage[~self._bm25.live[passages]] = 0.0
+        return coverage
+
+    def _score(self, query: Query, candidates: np.ndarray, shares: dict[str, float] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         """The candidates' scores, and each one's share of the question's term weight.
 
         A passage scores its BM25, plus `article_weight` times its article's BM25 as a
@@ -221,27 +289,17 @@ class Searcher:
         ranking = self.ranking
         terms = query.known_terms
         articles = self._passage_article[candidates]  # ascending, as passages are
-        if len(candidates) * _DENSE_FROM > self._bm25.size:
-            # Most passages are candidates (a question of common words): adding every
-            # posting into arrays over the whole archive, then taking the candidates,
-            # is cheaper than placing each one. The sums are the same, in the same order.
-            scores = self._bm25.scores(terms)[candidates]
-            if ranking.article_weight:
-                scores += ranking.article_weight * self.snapshot.articles.scores(terms)[articles]
-            coverage = self.coverage(query, self._bm25)[candidates]
-        else:
-            found = self._bm25.matches(terms, candidates)
-            scores = _summed(found, terms, len(candidates))
-            if ranking.article_weight and len(candidates):
-                first = np.ones(len(articles), dtype=bool)
-                first[1:] = articles[1:] != articles[:-1]
-                unique = articles[first]
-                whole = _summed(self.snapshot.articles.matches(terms, unique), terms,
-                                len(unique))
-                scores += ranking.article_weight * whole[np.cumsum(first) - 1]
-            shares = self._shares(query)
-            coverage = summed_at(len(candidates), [found[t][0] for t in shares],
-                                 list(shares.values()))
+        found = self._bm25.matches(terms, candidates)
+        scores = _summed(found, terms, len(candidates))
+        if ranking.article_weight and len(candidates):
+            first = np.ones(len(articles), dtype=bool)
+            first[1:] = articles[1:] != articles[:-1]
+            unique = articles[first]
+            whole = _summed(self.snapshot.articles.matches(terms, unique), terms, len(unique))
+            scores += ranking.article_weight * whole[np.cumsum(first) - 1]
+        shares = self._shares(query) if shares is None else shares
+        coverage = summed_at(len(candidates), [found[t][0] for t in shares],
+                             list(shares.values()))
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
@@ -328,33 +386,17 @@ class Searcher:
             articles_ok = in_range if articles_ok is None else articles_ok & in_range
         return articles_ok
 
-    def _top_distinct(self, query: Query, candidates: np.ndarray, scores: np.ndarray,
-                      coverage: np.ndarray, k: int, min_coverage: float
-                      ) -> tuple[list[int], dict[int, list[int]], dict[int, float]]:
-        """Best relevant passages first, skipping any that overlaps a better one of the
-        same article, and folding syndicated copies (the same text in another article)
-        into the better one. Returns the passages, per passage its copies, and the
-        scores of those looked at."""
-        # Okapi scores can be negative on tiny archives, so irrelevant passages get -inf.
-        gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
-        pool = k * _CANDIDATES_PER_HIT
-        # The rarest question term's passages hold likely winners: their k-th best score
-        # bounds the rest (top_k's hint), so only better scores are sorted.
-        hint = self._bm25.hint_documents(query.known_terms, pool)
-        at = np.minimum(np.searchsorted(candidates, hint), len(candidates) - 1)
-        hint = at[candidates[at] == hint]  # (the rarest term may not make candidates)
-        top = top_k(gated, pool, hint)
-        top = top[np.isfinite(gated[top])]
-        # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
-        # coverage breaks ties, then the passage number.
-        top = candidates[top[np.lexsort((top, -coverage[top], -scores[top]))]]
-        score_of = dict(zip(top.tolist(), scores[np.searchsorted(candidates, top)].tolist(),
-                            strict=True))
+    def _distinct(self, pool: _Pool, k: int) -> tuple[list[int], dict[int, list[int]]]:
+        """Up to `k` of the pool's passages, best first, skipping any that overlaps a
+        better one of the same article, and folding syndicated copies (the same text in
+        another article) into the better one. Returns the passages and, per passage, its
+        copies."""
         snap = self.snapshot
         texts = _PassageTexts(snap, self.store)
+        score_of = dict(zip(pool.passages, pool.scores, strict=True))
         chosen: list[int] = []
         copies: dict[int, list[int]] = {}
-        for p in top.tolist():
+        for p in pool.passages:
             article = snap.passage_article[p]
             start, end = snap.passage_start[p], snap.passage_end[p]
             if any(snap.passage_article[c] == article and start < snap.passage_end[c]
@@ -371,7 +413,7 @@ class Searcher:
             chosen.append(p)
             if len(chosen) == k:
                 break
-        return chosen, copies, score_of
+        return chosen, copies
 
     def _hits(self, query: Query, chosen: list[int], copies: dict[int, list[int]],
               score_of: dict[int, float]) -> tuple[list[Hit], set[str]]:
@@ -435,6 +477,68 @@ class Searcher:
         return hits, best_terms[answering]
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """The passages ranked for a question, best first, with their scores and coverage
+    (each one's share of the question's weight)."""
+
+    passages: list[int]
+    scores: list[float]
+    coverage: list[float]
+
+
+def _needed_terms(shares: dict[str, float], min_coverage: float) -> list[str]:
+    """The weightiest terms, down to where the rest weigh less than `min_coverage`: a
+    passage holding none of them cannot be relevant (see `Searcher._pool`)."""
+    rest = sum(shares.values())
+    needed = []
+    for term in sorted(shares, key=shares.__getitem__, reverse=True):
+        # (A wider margin than the gate's: sums in another order differ in ulps.)
+        if rest < min_coverage - 1e-6:
+            break
+        needed.append(term)
+        rest -= shares[term]
+    return needed
+
+
+def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarray],
+               min_coverage: float, k: int, hint: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The places of the `k` best scores among those whose coverage reaches
+    `min_coverage`, in `top_k`'s order, and their coverage: `top_k` of the scores gated
+    (-inf below the coverage), its -inf places left out.
+
+    Coverage costs as much as a score, so it is computed only where needed: at the
+    `hint` places, whose k-th best gated score bounds the k-th best of all, then only at
+    the places that score at least that.
+    """
+    bound = 0.0
+    if len(hint) >= k:
+        gated = np.where(coverage_of(hint) >= min_coverage - 1e-9, scores[hint], -np.inf)
+        bound = max(bound, -np.partition(-gated, k - 1)[k - 1])
+    places = np.flatnonzero(scores >= bound) if bound > 0 else np.flatnonzero(scores > 0)
+    if len(places) > _TIGHTEN_FROM * k:
+        # Many score above the bound (a question of common words): the k-th best gated
+        # score among the best few of them bounds it closer.
+        few = min(2 * k, len(places))
+        best = np.sort(places[np.argpartition(-scores[places], few - 1)[:few]])
+        gated = np.where(coverage_of(best) >= min_coverage - 1e-9, scores[best], -np.inf)
+        closer = -np.partition(-gated, k - 1)[k - 1]
+        if closer > bound:
+            places = places[scores[places] >= closer]
+    coverage = coverage_of(places)
+    relevant = coverage >= min_coverage - 1e-9
+    places, coverage = places[relevant], coverage[relevant]
+    if len(places) < k:  # fewer than k relevant positive scores: zeros and below count too
+        coverage = coverage_of(np.arange(len(scores)))
+        gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+        places = np.argsort(-gated, kind="stable")[:k]
+        places = places[np.isfinite(gated[places])]
+        return places, coverage[places]
+    top = top_k(scores[places], k)
+    return places[top], coverage[top]
+
+
 def _union(postings: list[np.ndarray], size: int) -> np.ndarray:
     """The documents in any of `postings` (each ascending), ascending. Few are sorted;
     many are marked in a mask over all `size` documents. (numpy's `unique` hashes, and
@@ -464,7 +568,12 @@ def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:
     tiny archives (a word in most documents has a negative IDF), where multiplying would
     sink them: a score moves by (factor - 1) times its size, upwards either way."""
     if factor != 1.0:
-        at = np.flatnonzero(which)  # (3 times faster than indexing by the mask)
+        _boost_at(scores, np.flatnonzero(which), factor)  # (3x faster than by the mask)
+
+
+def _boost_at(scores: np.ndarray, at: np.ndarray, factor: float) -> None:
+    """`_boost` of the scores at places `at`."""
+    if factor != 1.0:
         scores[at] += (factor - 1.0) * np.abs(scores[at])
 
 
