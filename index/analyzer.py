@@ -1,11 +1,10 @@
 """Text to index terms: lowercase word tokens, stop words removed, Snowball stems.
 
-nltk's Snowball stemmer is imported only when a word's stem is not known: importing nltk
-costs every process about half a second, and a question's words were nearly all met
-before, when the articles were added. A stem is known from the analyzer's memo, from the
-process's (`_STEMS`: every stem computed or recalled in the process, whichever analyzer
-did it) or from the archive's persistent memo (stem_memo.py), which an analyzer can be
-given as `known`.
+Stems are those of nltk's English Snowball stemmer, computed by snowball.py (without
+importing nltk, which costs a process about half a second). A word is stemmed only when
+its stem is not known: from the analyzer's memo, from the process's (`_STEMS`: every
+stem computed or recalled in the process, whichever analyzer did it) or from the
+archive's persistent memo (stem_memo.py), which an analyzer can be given as `known`.
 """
 
 from __future__ import annotations
@@ -13,9 +12,9 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable
-from functools import cache
 
 from .irregular import IRREGULAR
+from .snowball import stem as snowball_stem
 
 # The English stop-word list of nltk's `stopwords` corpus (which would need a download),
 # kept here so indexing works offline; less "won", which in news is a verb ("who won").
@@ -55,20 +54,12 @@ StemLookup = Callable[[list[str]], dict[str, str]]
 _STEMS: dict[str, str] = {}
 
 
-@cache
-def _snowball() -> Callable[[str], str]:
-    """nltk's English Snowball stemmer, imported when first needed."""
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english").stem
-
-
 def _stem(word: str) -> str:
     """The stem of a lowercase word: its base form's (irregular forms) Snowball stem."""
     try:
         return _STEMS[word]
     except KeyError:
-        stem = _STEMS[word] = _snowball()(IRREGULAR.get(word, word))
+        stem = _STEMS[word] = snowball_stem(IRREGULAR.get(word, word))
         return stem
 
 
