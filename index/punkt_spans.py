@@ -5,7 +5,7 @@ building PunktToken objects for the words around it and running each regular exp
 under a timeout (nltk.redos): about a millisecond for a news article. Untrained (no
 collocations, no frequent sentence starters, no orthographic statistics: see
 `sentences.py`), its judgement reduces to a rule on the token that carries the mark and
-the token after it (`_breaks`). This module applies that rule, with nltk's own regular
+the token after it (`_breaks`). This module applies that rule, with nltk's regular
 expressions compiled by `re`, and follows `span_tokenize` step by step otherwise; and
 text whose every mark is a full stop between plain words ("… the mayor said. Traffic
 …"), most news paragraphs, takes a shortcut (`_plain_spans`).
@@ -16,8 +16,10 @@ separators U+001C-U+001F); past the shortcut, `PunktSpans.spans` takes only text
 without such characters (`_UNSAFE`) and answers None for any other, which nltk then
 splits. tests/test_fast_ingest.py checks that both give the same spans.
 
-nltk's expressions are read from nltk when first needed (`_rules`): importing nltk costs
-half a second, which the shortcut and a process that splits nothing do without.
+nltk's expressions and sets of marks are written out here (`_SENTENCE_ENDS` to
+`_INITIAL`), so that splitting text never imports nltk (half a second); only text
+outside the safe characters, which `sentences.py` leaves to nltk's own Punkt, does.
+tests/test_punkt_spans.py checks that they are still the installed nltk's.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-# The flags `re` and `regex` share (with the same values).
-_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE
 # A character outside those on which `re` and `regex` were checked to agree: ASCII (but
 # tab, carriage return and form feed), Latin-1 and Latin Extended-A/B (but the
 # superscript digits and fractions), General Punctuation to U+203E, currency signs.
@@ -37,9 +37,34 @@ _UNSAFE = re.compile("[^\n -~\u00a0-\u00b1\u00b4-\u00b8\u00ba\u00bb\u00bf-\u024f
                      "\u2010-\u203e\u20a0-\u20c0]")
 
 
-def _compiled(timed: object) -> re.Pattern[str]:
-    """An nltk.redos pattern compiled by `re`."""
-    return re.compile(timed.pattern, timed.flags & _FLAGS)  # type: ignore[attr-defined]
+# nltk's Punkt for English, as nltk 3.10 defines it (nltk/tokenize/punkt.py, Apache-2.0):
+# the defaults of PunktLanguageVars (sent_end_chars, re_boundary_realignment and the
+# pieces of _word_tokenize_fmt and _period_context_fmt), PunktToken._RE_NUMERIC and
+# _RE_INITIAL, and PunktSentenceTokenizer.PUNCTUATION. The two composed expressions are
+# written without the VERBOSE layout nltk gives them.
+_SENTENCE_ENDS = (".", "?", "!")
+_PUNCTUATION = (";", ":", ",", ".", "!", "?")
+# Characters that cannot be inside a word: a sentence end other than ".", quotes,
+# brackets and a few signs (`_re_non_word_chars`; nltk orders "?" and "!" as a set does).
+_NON_WORD = r"""(?:[)\";}\]\*:@\'\({\[\u2018\u2019\u201c\u201d\xab\xbb\?!])"""
+# Runs of hyphens or dots and spaced ellipses, each one token (`_re_multi_char_punct`).
+_MULTI_CHAR = r"(?:\-{2,}|\.{2,}|(?:\.\s){2,}\.)"
+# What may not start a word (`_re_word_start`).
+_WORD_START = r"""[^\(\"\`{\[:;&\#\*@\)}\]\-,]"""
+# A sentence end, and after it punctuation or spaces and the next token
+# (`period_context_re`).
+_END_CONTEXT = (r"[\.\?!](?=(?P<after_tok>" + _NON_WORD + r"|\s+(?P<next_tok>\S+)))")
+# A multi-character mark, a word up to a space, the end, a non-word character, a
+# multi-character mark or a comma that ends it, or any other character
+# (`_word_tokenizer_re`).
+_WORD_TOKEN = ("(" + _MULTI_CHAR + "|(?=" + _WORD_START + r")\S+?(?=\s|$|" + _NON_WORD
+               + "|" + _MULTI_CHAR + r"|,(?=$|\s|" + _NON_WORD + "|" + _MULTI_CHAR
+               + r"))|\S)")
+# Closing quotes and brackets after a sentence's end (`re_boundary_realignment`, with
+# re.MULTILINE).
+_REALIGNMENT = r"""["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)"""
+_NUMERIC = r"^-?[\.,]?\d[\d,\.-]*\.?$"
+_INITIAL = r"[^\W\d]\.$"
 
 
 @dataclass(frozen=True)
@@ -57,18 +82,15 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    """nltk's rules, read when a text first needs them."""
-    from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer, PunktToken
-
-    language = PunktLanguageVars()
+    """The expressions, compiled when a text first needs them."""
     return _Rules(
-        end_context=_compiled(language.period_context_re()),
-        word_token=_compiled(language._word_tokenizer_re()),
-        realignment=_compiled(language.re_boundary_realignment),
-        numeric=_compiled(PunktToken._RE_NUMERIC),
-        initial=_compiled(PunktToken._RE_INITIAL),
-        sentence_ends=language.sent_end_chars,
-        punctuation=PunktSentenceTokenizer.PUNCTUATION)
+        end_context=re.compile(_END_CONTEXT),
+        word_token=re.compile(_WORD_TOKEN),
+        realignment=re.compile(_REALIGNMENT, re.MULTILINE),
+        numeric=re.compile(_NUMERIC),
+        initial=re.compile(_INITIAL),
+        sentence_ends=_SENTENCE_ENDS,
+        punctuation=_PUNCTUATION)
 
 
 _NUMBER = "##number##"

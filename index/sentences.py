@@ -13,7 +13,8 @@ Paragraphs are separated by blank lines; a single line break inside one is a sen
 boundary only where the line could end one (see `cleaning.continues`).
 
 nltk's Punkt is slow (about a millisecond an article); `punkt_spans.PunktSpans` gives the
-same spans much faster for the paragraphs it can judge, and nltk splits the others.
+same spans much faster, without importing nltk, for the paragraphs it can judge (all
+whose letters are ASCII, Latin-1 or Latin Extended-A/B), and nltk splits the others.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ _FAST_PUNKT = PunktSpans(NEWS_ABBREVIATIONS)
 @cache
 def _tokenizer() -> PunktSentenceTokenizer:
     """nltk's Punkt, imported when a paragraph first needs it (importing nltk costs half
-    a second; `_FAST_PUNKT` splits most paragraphs without it)."""
+    a second): `_FAST_PUNKT` splits without it every paragraph but some holding a
+    character outside those it was checked on (Cyrillic, CJK, combining marks, tabs:
+    `punkt_spans._UNSAFE`)."""
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
     params = PunktParameters()

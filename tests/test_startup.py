@@ -1,6 +1,6 @@
-"""Start-up: reading commands, and adding articles of plain prose, import neither nltk
-(stems are snowball.py's) nor discord, and the archive's stem memo never changes an
-answer."""
+"""Start-up: reading commands, and adding articles of Latin-script news prose, import
+neither nltk (stems are snowball.py's, sentence rules punkt_spans.py's) nor discord, and
+the archive's stem memo never changes an answer."""
 
 from __future__ import annotations
 
@@ -112,8 +112,7 @@ def test_an_archive_made_before_the_memo_answers_the_same_and_is_not_changed(
 
 def test_adding_an_article_of_new_words_imports_neither_nltk_nor_discord(
         seeded: Archive, tmp_path: Path):
-    # Plain prose: punkt_spans splits it without reading nltk's Punkt rules, which a
-    # paragraph with "?", "!", "3.5", "U.S." or a quotation after a full stop needs.
+    # Plain prose, which punkt_spans splits by its shortcut.
     text = ("The quartermaster counted forty spare sails. Zebroidal quaggas grazed "
             "beside the wharf.\n\nOfficials said the ferries would resume sailing soon.")
     path = write_jsonl(tmp_path / "new.jsonl",
@@ -134,6 +133,23 @@ def test_adding_an_article_of_new_words_imports_neither_nltk_nor_discord(
         assert StemMemo(db).stems(new_words) == {w: reference_stem(w) for w in new_words}
     finally:
         db.close()
+
+
+def test_adding_an_article_of_ordinary_news_prose_imports_neither_nltk_nor_discord(
+        seeded: Archive, tmp_path: Path):
+    # Questions, exclamations, "U.S.", "3.5", quotations and "(CNN) --": punkt_spans
+    # splits them with its own copy of nltk's Punkt rules.
+    text = ('WASHINGTON (CNN) -- The U.S. economy grew 3.5 percent in the third quarter, '
+            'the Commerce Department said Friday. "Is the recovery real?" asked one '
+            'economist in Montréal. "Yes!" said another.\n\n'
+            "Mr. Obama called the figures “encouraging.” Critics were not so sure.")
+    path = write_jsonl(tmp_path / "prose.jsonl",
+                       [article(1, title="U.S. economy grows 3.5 percent", text=text)])
+    lines, imported = run_commands(tmp_path, seeded.settings.data_dir, ["add", str(path)],
+                                   ["ask", "--json", "How much did the U.S. economy grow?"])
+    assert lines[0].startswith("1 added")
+    assert "3.5 percent" in json.loads(lines[-1])["hits"][0]["sentence"]
+    assert [name for name in imported if not name.startswith("rich.")] == []  # progress bars
 
 
 def test_the_next_add_fills_the_memo_of_an_archive_made_before_it(
