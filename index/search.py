@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
+from .alongside import alongside
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import Bm25, summed_at, top_k
@@ -34,6 +35,9 @@ MAX_QUESTION_CHARS = 1000
 # Above 1 / this share of the passages as candidates, they are scored over whole arrays
 # (cheaper then: at 300k, p95 of scoring 14.8 -> 12.2 ms; from 1/8 on it was slower).
 _DENSE_FROM = 3
+# From this many candidates, their passages and their articles are matched side by side
+# (alongside.py); for fewer, handing work to another thread costs more than it saves.
+_ALONGSIDE_FROM = 10_000
 # `_gated_top` looks for a closer bound when more than this many times k places score
 # above the first one.
 _TIGHTEN_FROM = 8
@@ -257,11 +261,13 @@ class Searcher:
         """Every passage's score (see `_score`), added over arrays of all passages."""
         ranking = self.ranking
         terms = query.known_terms
-        scores = self._bm25.scores(terms)
         if ranking.article_weight:
+            scores, whole = alongside(partial(self._bm25.scores, terms),
+                                      partial(self.snapshot.articles.scores, terms))
             # (Repeating each article's score for its passages is cheaper than indexing.)
-            scores += np.repeat(ranking.article_weight * self.snapshot.articles.scores(terms),
-                                self._passages_per_article)
+            scores += np.repeat(ranking.article_weight * whole, self._passages_per_article)
+        else:
+            scores = self._bm25.scores(terms)
         _boost_at(scores, self._lead_passages, ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[self._passage_article],
@@ -289,14 +295,22 @@ class Searcher:
         ranking = self.ranking
         terms = query.known_terms
         articles = self._passage_article[candidates]  # ascending, as passages are
-        found = self._bm25.matches(terms, candidates)
-        scores = _summed(found, terms, len(candidates))
         if ranking.article_weight and len(candidates):
             first = np.ones(len(articles), dtype=bool)
             first[1:] = articles[1:] != articles[:-1]
             unique = articles[first]
-            whole = _summed(self.snapshot.articles.matches(terms, unique), terms, len(unique))
+            match_passages = partial(self._bm25.matches, terms, candidates)
+            match_articles = partial(self.snapshot.articles.matches, terms, unique)
+            if len(candidates) >= _ALONGSIDE_FROM:
+                found, in_articles = alongside(match_passages, match_articles)
+            else:
+                found, in_articles = match_passages(), match_articles()
+            scores = _summed(found, terms, len(candidates))
+            whole = _summed(in_articles, terms, len(unique))
             scores += ranking.article_weight * whole[np.cumsum(first) - 1]
+        else:
+            found = self._bm25.matches(terms, candidates)
+            scores = _summed(found, terms, len(candidates))
         shares = self._shares(query) if shares is None else shares
         coverage = summed_at(len(candidates), [found[t][0] for t in shares],
                              list(shares.values()))
