@@ -408,17 +408,21 @@ class Searcher:
         snap = self.snapshot
         texts = _PassageTexts(snap, self.store)
         score_of = dict(zip(pool.passages, pool.scores, strict=True))
+        # (Python numbers: numpy's scalars cost more than they save for a few dozen.)
+        at = np.asarray(pool.passages, dtype=np.int64)
+        article_of = dict(zip(pool.passages, snap.passage_article[at].tolist(), strict=True))
+        start_of = dict(zip(pool.passages, snap.passage_start[at].tolist(), strict=True))
+        end_of = dict(zip(pool.passages, snap.passage_end[at].tolist(), strict=True))
         chosen: list[int] = []
         copies: dict[int, list[int]] = {}
         for p in pool.passages:
-            article = snap.passage_article[p]
-            start, end = snap.passage_start[p], snap.passage_end[p]
-            if any(snap.passage_article[c] == article and start < snap.passage_end[c]
-                   and snap.passage_start[c] < end for c in chosen):
+            article, start, end = article_of[p], start_of[p], end_of[p]
+            if any(article_of[c] == article and start < end_of[c] and start_of[c] < end
+                   for c in chosen):
                 continue
             # A copy scores (almost) what its original does, so only close scores are
             # compared as text.
-            original = next((c for c in chosen if snap.passage_article[c] != article
+            original = next((c for c in chosen if article_of[c] != article
                              and abs(score_of[c] - score_of[p]) <= 0.1 * abs(score_of[c])
                              and same_story(texts.shingles(c), texts.shingles(p))), None)
             if original is not None:
