@@ -5,8 +5,9 @@ The workers are fresh interpreters (`python -c`), not forks: forking a process w
 other threads hold locks (the Discord bot's event loop, SQLite) is unsafe, and
 multiprocessing's spawn and forkserver start methods import the parent's `__main__`,
 which re-runs a script that has no `if __name__ == "__main__"` guard. A worker imports
-only the function it is named (by a "module:factory" path), in a session of its own, so
-a Ctrl-C at the terminal reaches this process alone, which then ends its workers.
+only the function it is named (by a "module:factory" path, called with a few plain
+arguments), in a session of its own, so a Ctrl-C at the terminal reaches this process
+alone, which then ends its workers.
 
 A function that learns as it goes (the analyzer memoises each word's stem, most of the
 work for a new word, and every process meets most words) can share what it learns:
@@ -72,20 +73,27 @@ class _Sent(Generic[Item]):
     error: Exception | None = None
 
 
+# What a worker's factory may be called with: values whose repr is their source.
+_PLAIN = (int, str, bool, type(None))
+
+
 def map_in_order(function: Callable[[Item], Result], items: Iterable[Item], factory: str, *,
-                 workers: int, min_items: int, chunk: int = 64,
-                 in_flight: int = 3) -> Iterator[Result]:
+                 workers: int, min_items: int, chunk: int = 64, in_flight: int = 3,
+                 factory_args: tuple[object, ...] = ()) -> Iterator[Result]:
     """`map(function, items)`, shared with `workers` worker processes when there are at
     least `min_items` items. `factory` ("module:name") names a function that returns, in
-    a worker, a function equivalent to `function`.
+    a worker, a function equivalent to `function` when called with `factory_args`
+    (integers, strings, booleans or None).
 
     Items go to the workers in chunks of `chunk`, at most `in_flight` chunks a worker
     ahead of the results; the caller closes the iterator (or lets it finish) to end the
     workers.
     """
+    if not all(type(arg) in _PLAIN for arg in factory_args):
+        raise TypeError(f"a worker's factory takes plain values, not {factory_args!r}")
     source = iter(items)
     head = list(islice(source, min_items))
-    pool = _started(factory, workers) if len(head) == min_items else []
+    pool = _started(factory, factory_args, workers) if len(head) == min_items else []
     if not pool:
         yield from map(function, head)
         yield from map(function, source)
@@ -120,12 +128,12 @@ def map_in_order(function: Callable[[Item], Result], items: Iterable[Item], fact
             worker.close()
 
 
-def _started(factory: str, workers: int) -> list[_Worker]:
+def _started(factory: str, args: tuple[object, ...], workers: int) -> list[_Worker]:
     """Up to `workers` new workers (fewer if the system refuses to start them)."""
     pool = []
     for _ in range(workers):
         try:
-            pool.append(_Worker(factory))
+            pool.append(_Worker(factory, args))
         except OSError:  # too many processes, no memory
             break
     return pool
@@ -166,8 +174,8 @@ def _results(sent: _Sent[Item], function: Callable[[Item], Result]) -> Iterator[
 class _Worker:
     """One worker process, and how many chunks sent to it are not answered yet."""
 
-    def __init__(self, factory: str) -> None:
-        code = f"from {__name__} import serve; serve({factory!r})"
+    def __init__(self, factory: str, args: tuple[object, ...] = ()) -> None:
+        code = f"from {__name__} import serve; serve({factory!r}, {args!r})"
         # The worker finds modules where this process does (a checkout, a test folder).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         self._process = subprocess.Popen(
@@ -217,14 +225,14 @@ class _Worker:
                 stream.close()
 
 
-def serve(factory: str) -> None:
+def serve(factory: str, args: tuple[object, ...] = ()) -> None:
     """A worker's life: read chunks (and lessons) on standard input, write each one's
     results (the numbers of the items whose function raised, and a lesson) on standard
     output, until standard input ends."""
     results = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to standard error, not into the results
     module, _, name = factory.partition(":")
-    function = getattr(importlib.import_module(module), name)()
+    function = getattr(importlib.import_module(module), name)(*args)
     # Chunks are read as they come, so that the parent never waits long to send one
     # (where its pipes could not be made big enough to hold them).
     chunks: queue.SimpleQueue[tuple[list[Any], Any] | None] = queue.SimpleQueue()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyzer import Analyzer
+from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import words_analysed
 from .briefing import Briefing, build_briefing
 from .config import FeedSource, IndexSettings
@@ -34,7 +34,7 @@ from .feedback import FeedbackLog, FeedbackSummary, ShownAnswer, export
 from .feedlog import FeedLog, FeedPoll
 from .feeds import FeedReport, poll
 from .fetch import Fetcher
-from .indexer import build_index, update_index
+from .indexer import AddedArticles, build_index, update_index
 from .ingest import IngestReport, fetch_pages, is_url, read_paths, store_records
 from .markers import Marker, Markers
 from .params import IndexParams
@@ -151,9 +151,7 @@ class Archive:
         with self._writing():
             records = chain(read_paths(paths, self.settings.data_dir.resolve(), report,
                                        progress), pages)
-            store_records(self._store, self._analyzer, records, report)
-            self._update_index(progress)
-            report.alerts = self._announce(report.added_articles)
+            self._store_and_index(records, report, progress)
         return report
 
     def add_bytes(self, files: Iterable[tuple[str, bytes]], source: str,
@@ -165,9 +163,7 @@ class Archive:
         with self._writing():
             report = IngestReport(files=len(files))
             records = chain.from_iterable(read_bytes(name, data, source) for name, data in files)
-            store_records(self._store, self._analyzer, records, report)
-            self._update_index(progress or Silent())
-            report.alerts = self._announce(report.added_articles)
+            self._store_and_index(records, report, progress or Silent())
         return report
 
     def add_records(self, records: Iterable[RawRecord | Rejection],
@@ -175,10 +171,35 @@ class Archive:
         """Ingest records read elsewhere (feed entries), then update the index."""
         with self._writing():
             report = IngestReport()
-            store_records(self._store, self._analyzer, records, report)
-            self._update_index(progress or Silent())
-            report.alerts = self._announce(report.added_articles)
+            self._store_and_index(records, report, progress or Silent())
         return report
+
+    def _store_and_index(self, records: Iterable[RawRecord | Rejection], report: IngestReport,
+                         progress: Progress) -> None:
+        """Store the records, update the index and announce the new stories (under the
+        write lock). When the index is to take in only the articles added, they are
+        numbered for it as they are analysed and handed over (indexer.AddedArticles)."""
+        added = self._added_articles()
+        store_records(self._store, self._analyzer, records, report, added)
+        self._update_index(progress, added)
+        report.alerts = self._announce(report.added_articles)
+
+    def _added_articles(self) -> AddedArticles | None:
+        """Somewhere to number an add's articles for the index, when they will be all it
+        takes in (a new archive's first build, or an update of an index that was current):
+        else None. (Only a guess, made cheaply: the index update checks before it uses
+        them.)"""
+        params = self.settings.params
+        if params.analyzer != ANALYZER_VERSION:  # the terms stored are not the index's
+            return None
+        searcher = self._current_searcher()
+        current = searcher.snapshot if searcher else None
+        if current is None or current.params != params:
+            fresh = self._store.count() == 0  # a full build: of just these
+        else:
+            fresh = (current.store_revision == self._store.revision()
+                     and not self._store.changes_since(current.change_seq)[1])
+        return AddedArticles(params) if fresh else None
 
     def select(self, ids: Iterable[str] = (), source: str | None = None) -> Selection:
         """The articles `ids` name (each an id or a unique prefix of one) and, with
@@ -272,20 +293,24 @@ class Archive:
             return "articles were added or removed since it was built"
         return None
 
-    def _update_index(self, progress: Progress) -> bool:
+    def _update_index(self, progress: Progress, added: AddedArticles | None = None) -> bool:
         """Index what changed in the store: only the changes when the index is current
         otherwise (see indexer.py), everything when it is missing or was built with
-        other settings. Returns whether everything was indexed anew."""
+        other settings. `added`: the articles just added, numbered (used when they are
+        all there is to index). Returns whether everything was indexed anew."""
         if self._store.count() == 0:
+            if added is not None:
+                added.let_go()
             clear_index(self._index_root)  # everything was removed
             return True
         searcher = self._current_searcher()
         current = searcher.snapshot if searcher else None
         params = self.settings.params
         if current is None or current.params != params:
-            build_index(self._store, self._index_root, self._analyzer, params, progress)
+            build_index(self._store, self._index_root, self._analyzer, params, progress,
+                        added)
             return True
-        update_index(self._store, current, self._analyzer, params, progress)
+        update_index(self._store, current, self._analyzer, params, progress, added)
         searcher = self._current_searcher()
         if (searcher is None or searcher.snapshot.meta.get("articles") != self._store.count()
                 or searcher.snapshot.store_revision != self._store.revision()):

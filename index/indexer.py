@@ -14,6 +14,13 @@ segments of one level are rebuilt as one from the store. So there are at most
 `MERGE_FACTOR - 1` segments a level, and each passage is indexed again about once a
 level: log(N / SMALLEST_LEVEL_PASSAGES) / log(MERGE_FACTOR) times over its life. A
 segment more than half deleted is rebuilt alone.
+
+An add whose articles are all the index has to take in (the first build of a new
+archive, an update of a current index) hands them over already numbered
+(`AddedArticles`): ingest numbers each article's terms as it analyses it, so the build
+neither reads them back from the store nor decodes and numbers them again. The segment
+is the same, array by array, as one built from the store; that the rows to index are
+exactly the ones handed over is checked against the store before they are used.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from .params import IndexParams
 from .progress import Progress
 from .segments import SegmentData, write_deletions, write_segment
 from .snapshot import Snapshot, write_manifest
-from .store import IndexRow, Store
+from .store import IndexRow, Store, StoredArticle
 
 MERGE_FACTOR = 4
 SMALLEST_LEVEL_PASSAGES = 64  # smaller segments all count as this size
@@ -73,18 +80,77 @@ class _Planned:
         return math.log(max(self.passages, SMALLEST_LEVEL_PASSAGES), MERGE_FACTOR)
 
 
+class AddedArticles:
+    """The articles of an add, numbered for a segment of their own as ingest analyses
+    them (ingest.py), to be handed to `build_index` or `update_index`, which use them
+    when they are exactly the rows the index has to take in, and else let them go and
+    read the store. Only what the segment is built from is kept: each article's term
+    numbers and passage bounds (arrays), its id, outlet and date.
+
+    An article is numbered when its analysis comes back, before the store has said
+    whether it keeps it (an article stored already, or whose text its outlet has, is
+    left out): `settle` says so afterwards, in the same order, and the terms of the
+    articles kept are numbered again, in order of first appearance, when any was not.
+    """
+
+    def __init__(self, params: IndexParams) -> None:
+        self.params = params
+        self._builder: _SegmentBuilder | None = _SegmentBuilder()
+        self._kept: list[bool] = []  # of the first articles added, whether stored
+
+    @property
+    def terms(self) -> SegmentTerms:
+        """The numbers given so far (an article's terms are numbered by what they know
+        before it is added: `ArticleNumbers`)."""
+        assert self._builder is not None, "taken or let go already"
+        return self._builder.terms
+
+    def add(self, stored: StoredArticle, numbered: NumberedArticle) -> None:
+        """The next article, numbered by `ArticleNumbers.numbered` from its title,
+        spans and terms (as the row the store gives for it once stored would be)."""
+        assert self._builder is not None, "taken or let go already"
+        article = stored.article
+        self._builder.add(article.id, article.source, article.published, numbered)
+
+    def settle(self, kept: list[bool]) -> None:
+        """Whether the store kept each of the next articles added."""
+        self._kept += kept
+
+    def let_go(self) -> None:
+        self._builder = None
+
+    def take(self, params: IndexParams, ids: list[str]) -> SegmentData | None:
+        """The segment of the articles stored if they are exactly the rows `ids` (in
+        order) and were numbered for `params`, else None; either way they are let go."""
+        builder, self._builder = self._builder, None
+        if builder is None or not ids or params != self.params \
+                or len(self._kept) != len(builder):
+            return None
+        if not all(self._kept):
+            builder.keep(self._kept)
+        return builder.data() if builder.article_ids == ids else None
+
+
 def build_index(store: Store, root: Path, analyzer: Analyzer, params: IndexParams,
-                progress: Progress) -> str:
+                progress: Progress, added: AddedArticles | None = None) -> str:
     """Index every stored article into one new segment and make it the whole index;
-    the new manifest's name."""
+    the new manifest's name. `added`: the articles just added, used when the store holds
+    no others."""
     seq = store.last_change()
     revision = store.revision()
     count = store.count()
     if not count:
+        if added is not None:
+            added.let_go()
         raise EmptyStoreError("the archive has no articles yet; add some with 'newsdesk add'")
     progress.stage("Indexing articles", count)
     root.mkdir(parents=True, exist_ok=True)
-    data = segment_data(store.iter_index_rows(params.analyzer), analyzer, params, progress)
+    data = added.take(params, store.ids_in_order()) if added is not None else None
+    if data is None:
+        data = segment_data(store.iter_index_rows(params.analyzer), analyzer, params,
+                            progress)
+    else:
+        progress.advance(count)
     progress.stage("Writing the index", 1)
     name = write_segment(root, data)
     manifest = write_manifest(root, [(name, None)], _meta(
@@ -96,20 +162,31 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, params: IndexParam
 
 
 def update_index(store: Store, current: Snapshot, analyzer: Analyzer, params: IndexParams,
-                 progress: Progress) -> str | None:
+                 progress: Progress, added: AddedArticles | None = None) -> str | None:
     """Bring `current` (built with `params`) up to date with the store's changes since
-    it was made; the new manifest's name, or None when nothing changed."""
+    it was made; the new manifest's name, or None when nothing changed. `added`: the
+    articles just added, used when they are all the changes."""
     seq, touched = store.changes_since(current.change_seq)
     revision = store.revision()
     if not touched:
+        if added is not None:
+            added.let_go()
         return None
     root = current.root
     planned = _with_deletions(current, set(touched))
-    rows = list(store.iter_index_rows(params.analyzer, touched))
-    if rows:
-        progress.stage("Indexing articles", len(rows))
-        data = segment_data(rows, analyzer, params, progress)
+    data = added.take(params, store.ids_in_order(touched)) if added is not None else None
+    if data is not None:
+        progress.stage("Indexing articles", len(data.article_ids))
+        progress.advance(len(data.article_ids))
+    else:
+        rows = list(store.iter_index_rows(params.analyzer, touched))
+        if rows:
+            progress.stage("Indexing articles", len(rows))
+            data = segment_data(rows, analyzer, params, progress)
+        del rows
+    if data is not None:
         planned.append(_planned(write_segment(root, data), data))
+        del data
     meta = _meta(params, seq, revision,
                  articles=sum(len(p.ids) for p in planned),
                  passages=sum(p.passages for p in planned))
@@ -210,7 +287,8 @@ def segment_data(rows: Iterable[IndexRow], analyzer: Analyzer, params: IndexPara
                             workers=pool_workers(), min_items=POOL_MIN_ARTICLES)
     with closing(numbered):
         for article in numbered:
-            builder.add(pending.popleft(), article)
+            row = pending.popleft()
+            builder.add(row.article_id, row.source, row.published, article)
             progress.advance()
     return builder.data()
 
@@ -224,20 +302,55 @@ class _SegmentBuilder:
         # it carries are done with once it is numbered).
         self._articles_meta: list[tuple[str, str, str | None]] = []
         self._articles: list[np.ndarray] = []
-        self._passages: list[np.ndarray] = []
+        self._headlines: list[int] = []  # how many of each article's terms are its title's
         self._bounds: list[np.ndarray] = []  # each article's passages' (see NumberedArticle)
 
-    def add(self, row: IndexRow, article: NumberedArticle) -> None:
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [article_id for article_id, _, _ in self._articles_meta]
+
+    def keep(self, kept: list[bool]) -> None:
+        """Keep only the articles `kept` marks, their terms numbered again in order of
+        first appearance (as if the others had never been added)."""
+        def chosen(items: list) -> list:
+            return [item for item, keep in zip(items, kept, strict=True) if keep]
+
+        self._articles_meta = chosen(self._articles_meta)
+        self._articles = chosen(self._articles)
+        self._headlines = chosen(self._headlines)
+        self._bounds = chosen(self._bounds)
+        numbers = (np.concatenate(self._articles) if self._articles
+                   else np.empty(0, dtype=np.int32))
+        used, first = np.unique(numbers, return_index=True)
+        in_order = used[np.argsort(first)]  # old numbers, by first appearance
+        renumber = np.zeros(len(self.terms.numbers), dtype=np.int32)
+        renumber[in_order] = np.arange(len(in_order), dtype=np.int32)
+        self._articles = [renumber[article] for article in self._articles]
+        words = self.terms.words()
+        self.terms = SegmentTerms()
+        self.terms.number([words[old] for old in in_order.tolist()])
+
+    def add(self, article_id: str, source: str, published: str | None,
+            article: NumberedArticle) -> None:
         """The next article."""
-        whole = article.whole(self.terms.number(article.unknown))
-        bounds = article.passage_bounds()
-        starts = bounds[:, 0] + article.headline
-        starts[:1] = 0  # the lead passage holds the headline's terms too
-        ends = bounds[:, 1] + article.headline
-        self._passages += map(whole.__getitem__, map(slice, starts.tolist(), ends.tolist()))
-        self._articles_meta.append((row.article_id, row.source, row.published))
-        self._articles.append(whole)
-        self._bounds.append(bounds)
+        self._articles.append(article.whole(self.terms.number(article.unknown)))
+        self._headlines.append(article.headline)
+        self._bounds.append(article.passage_bounds())
+        self._articles_meta.append((article_id, source, published))
+
+    def _passages(self) -> Iterator[np.ndarray]:
+        """Each passage's terms, a view of its article's (the lead passage's hold the
+        headline's too), made as the postings are built rather than kept."""
+        for whole, headline, bounds in zip(self._articles, self._headlines, self._bounds,
+                                           strict=True):
+            starts = (bounds[:, 0] + headline).tolist()
+            if starts:
+                starts[0] = 0
+            yield from map(whole.__getitem__, map(slice, starts,
+                                                  (bounds[:, 1] + headline).tolist()))
 
     def data(self) -> SegmentData:
         """The segment; the passages' and the articles' postings are built at once, in
@@ -247,7 +360,7 @@ class _SegmentBuilder:
         per_article = [len(b) for b in self._bounds]
         with ThreadPoolExecutor(max_workers=1) as thread:
             articles = thread.submit(Postings.from_term_numbers, self._articles)
-            passages = Postings.from_term_numbers(self._passages).over(words)
+            passages = Postings.from_term_numbers(self._passages()).over(words)
             return SegmentData(
                 passages=passages, articles=articles.result().over(words),
                 article_ids=[article_id for article_id, _, _ in self._articles_meta],

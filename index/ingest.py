@@ -4,6 +4,10 @@ Reading and fetching only produce records (or one-line rejections); `store_recor
 validates, analyses and stores them in batches, with worker processes sharing the
 analysis of a big add (analysis_pool.py). Fetching is done before the archive's write
 lock is taken (see `Archive.add`), so a slow server never holds up a writer.
+
+When the index is to take in just the articles added, each is also numbered for the
+index where it is analysed, and the articles stored are handed to the index update
+(`AddedArticles`, indexer.py).
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from .analysis_pool import map_in_order, pool_workers
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
 from .fetch import Fetcher
+from .indexer import AddedArticles
+from .numbering import ArticleNumbers, NumberedArticle
 from .progress import Progress
 from .readers import find_files, read_file
 from .records import Article, RawRecord, Rejection
@@ -91,25 +98,38 @@ def read_paths(paths: Sequence[Path], skip: Path, report: IngestReport,
 
 
 def store_records(store: Store, analyzer: Analyzer, records: Iterable[RawRecord | Rejection],
-                  report: IngestReport) -> None:
+                  report: IngestReport, added: AddedArticles | None = None) -> None:
     """Validate, clean, analyse and store records in batches, counting into `report`;
-    an article already stored (by id) is counted and not stored again."""
+    an article already stored (by id) is counted and not stored again. With `added`,
+    each article is numbered for the index as it is analysed and added to it in order
+    (then the store says which it kept: `AddedArticles.settle`)."""
     batch: list[StoredArticle] = []
     batch_ids: set[str] = set()
-    analysed = map_in_order(RecordAnalysis(analyzer), records,
-                            f"{__name__}:{RecordAnalysis.__name__}", workers=pool_workers(),
-                            min_items=POOL_MIN_RECORDS)
-    with _BatchWriter(store, report) as writer, closing(analysed):
+    if added is None:
+        function, factory, args = RecordAnalysis(analyzer), RecordAnalysis.__name__, ()
+    else:
+        window, stride = added.params.window, added.params.stride
+        function = RecordAnalysis(analyzer, ArticleNumbers(added.terms, analyzer), window,
+                                  stride)
+        factory, args = numbering_analysis.__name__, (window, stride)
+    analysed = map_in_order(function, records, f"{__name__}:{factory}",
+                            workers=pool_workers(), min_items=POOL_MIN_RECORDS,
+                            factory_args=args)
+    with _BatchWriter(store, report, added) as writer, closing(analysed):
         for item in analysed:
             if isinstance(item, Rejection):
                 report.rejected.append(item)
                 continue
-            article_id = item.article.id
+            stored = item.stored if isinstance(item, Numbered) else item
+            article_id = stored.article.id
             if article_id in batch_ids:
                 report.duplicates += 1
                 continue
             batch_ids.add(article_id)
-            batch.append(item)
+            if added is not None:
+                assert isinstance(item, Numbered)
+                added.add(*item)
+            batch.append(stored)
             if len(batch) >= BATCH_SIZE:
                 writer.write(batch)
                 batch, batch_ids = [], set()
@@ -126,9 +146,11 @@ class _BatchWriter:
 
     BATCHES_AHEAD = 2
 
-    def __init__(self, store: Store, report: IngestReport) -> None:
+    def __init__(self, store: Store, report: IngestReport,
+                 added: AddedArticles | None = None) -> None:
         self._store = store
         self._report = report
+        self._added = added
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._waiting: deque[tuple[list[StoredArticle], Future[list[str]]]] = deque()
         self._failed = False  # set in the writing thread
@@ -166,6 +188,8 @@ class _BatchWriter:
         # Stored already, or its outlet had the text already: the store left it out.
         self._report.duplicates += len(batch) - len(added)
         self._report.added_articles.extend(i.article for i in batch if i.article.id in added)
+        if self._added is not None:
+            self._added.settle([i.article.id in added for i in batch])
 
 
 def analyse_record(item: RawRecord | Rejection, analyzer: Analyzer) -> StoredArticle | Rejection:
@@ -177,19 +201,50 @@ def analyse_record(item: RawRecord | Rejection, analyzer: Analyzer) -> StoredArt
     return StoredArticle.of(article, sentences, analyzer.sentence_terms(article.text, sentences))
 
 
+class Numbered(NamedTuple):
+    """An article analysed, and its terms numbered for the index as `ArticleNumbers`
+    numbers the row the store gives for it once stored."""
+
+    stored: StoredArticle
+    numbered: NumberedArticle
+
+
 class RecordAnalysis:
     """`analyse_record` with an analyzer, for `map_in_order`: worker processes make
     their own (with the default analyzer, which ANALYZER_VERSION names) and share the
-    terms they learn."""
+    terms they learn. With `numbers` (sharing the analyzer), each article is numbered
+    for the index too, its passages cut `window` sentences every `stride`: the workers
+    learn the numbers given as they go (numbering.py)."""
 
-    def __init__(self, analyzer: Analyzer | None = None) -> None:
+    def __init__(self, analyzer: Analyzer | None = None,
+                 numbers: ArticleNumbers | None = None, window: int = 0,
+                 stride: int = 0) -> None:
         self._analyzer = analyzer or Analyzer()
+        self._numbers = numbers
+        self._window, self._stride = window, stride
 
-    def __call__(self, item: RawRecord | Rejection) -> StoredArticle | Rejection:
-        return analyse_record(item, self._analyzer)
+    def __call__(self, item: RawRecord | Rejection) -> StoredArticle | Numbered | Rejection:
+        analysed = analyse_record(item, self._analyzer)
+        if self._numbers is None or isinstance(analysed, Rejection):
+            return analysed
+        # As `ArticleNumbers` numbers the row the store will give for it, undecoded.
+        spans, terms = analysed.analysed()
+        return Numbered(analysed, self._numbers.numbered(
+            analysed.article.title, spans, terms, self._window, self._stride))
 
-    def learned(self, since: int) -> tuple[dict[str, str | None], int]:
-        return self._analyzer.stems_since(since)
+    def learned(self, since: Any) -> tuple[Any, Any]:
+        if self._numbers is None:
+            return self._analyzer.stems_since(since)
+        return self._numbers.learned(since)
 
-    def learn(self, lesson: dict[str, str | None]) -> None:
-        self._analyzer.learn(lesson)
+    def learn(self, lesson: Any) -> None:
+        if self._numbers is None:
+            self._analyzer.learn(lesson)
+        else:
+            self._numbers.learn(lesson)
+
+
+def numbering_analysis(window: int, stride: int) -> RecordAnalysis:
+    """A worker's `RecordAnalysis` that numbers articles too."""
+    analyzer = Analyzer()
+    return RecordAnalysis(analyzer, ArticleNumbers(analyzer=analyzer), window, stride)

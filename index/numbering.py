@@ -8,17 +8,22 @@ headline, looking its terms up among the numbers given so far (which a worker is
 taught as it goes, with the analyzer's stems, as analysis_pool.py teaches what a
 function learns), and cutting its passages. Its result names only the terms it did not
 find, so the builder looks up a few words an article instead of every one.
+
+Ingest numbers the articles it adds the same way where it analyses them, from the terms
+it has just made (`ArticleNumbers.numbered`), when the index is to take in just those
+(indexer.AddedArticles).
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 import numpy as np
 
 from .analyzer import Analyzer
-from .passages import make_passages
+from .passages import window_starts
 from .sentence_codec import SentenceTerms
 from .store import IndexRow
 
@@ -111,25 +116,24 @@ class ArticleNumbers:
         row = item.row
         spans = row.spans()
         terms = row.cached_terms() or SentenceTerms.of(self._analysed(row, spans))
-        starts = list(accumulate(terms.counts, initial=0))
-        headline = headline_terms(self._analyzer.terms(row.title), [terms.first()])
-        known = self._terms.numbers.get
-        unknown: dict[str, int] = {}  # in order of first appearance, the headline's first
+        return self.numbered(row.title, spans, terms, item.window, item.stride)
 
-        def number(term: str) -> int:
-            found = known(term)
-            return unknown.setdefault(term, -1 - len(unknown)) if found is None else found
-
-        numbers = [number(term) for term in headline]
-        vocabulary = list(map(known, terms.vocabulary))  # most terms are known: C speed
-        if None in vocabulary:
-            vocabulary = [number(term) for term in terms.vocabulary]
-        whole = np.concatenate((np.asarray(numbers, dtype=_INT32),
-                                np.asarray(vocabulary, dtype=_INT32)[terms.places]))
-        bounds = [(starts[p.first], starts[p.last], p.start, p.end)
-                  for p in make_passages(row.article_id, spans, item.window, item.stride)]
+    def numbered(self, title: str, spans: list[tuple[int, int]], terms: SentenceTerms,
+                 window: int, stride: int) -> NumberedArticle:
+        """An article numbered from its title, sentence spans and sentences' terms."""
+        headline = headline_terms(self._analyzer.terms(title), [terms.first()])
+        # The headline's terms, then the sentences' distinct ones: most are known, and
+        # looked up at C speed; the others are numbered -1, -2, ... in this order.
+        words = headline + terms.vocabulary
+        numbers = np.fromiter(map(self._terms.numbers.get, words, repeat(-1)),
+                              dtype=_INT32, count=len(words))
+        unknown: dict[str, int] = {}
+        for place in np.flatnonzero(numbers < 0).tolist():
+            numbers[place] = unknown.setdefault(words[place], -1 - len(unknown))
+        places = numbers[len(headline):][terms.places]
+        whole = np.concatenate((numbers[:len(headline)], places)) if headline else places
         return NumberedArticle(whole.tobytes(), list(unknown), len(headline),
-                               np.asarray(bounds, dtype=_INT32).tobytes())
+                               passage_bounds(spans, terms.counts, window, stride).tobytes())
 
     def _analysed(self, row: IndexRow, spans: list[tuple[int, int]]) -> list[list[str]]:
         """Each sentence's terms, for an article whose terms the store has not cached."""
@@ -148,6 +152,20 @@ class ArticleNumbers:
         numbers, stems = lesson
         self._terms.numbers.update(numbers)
         self._analyzer.learn(stems)
+
+
+def passage_bounds(spans: list[tuple[int, int]], counts: list[int], window: int,
+                   stride: int) -> array[int]:
+    """An article's passages (`make_passages`' windows), `_PASSAGE_FIELDS` int32 each:
+    where its terms start and end among the terms of the sentences (`counts` a
+    sentence), and where its text starts and ends (`spans`, a sentence's)."""
+    starts = list(accumulate(counts, initial=0))
+    bounds = array(_INT32.char)
+    sentences = len(spans)
+    for first in window_starts(sentences, window, stride):
+        last = min(first + window, sentences)
+        bounds.extend((starts[first], starts[last], spans[first][0], spans[last - 1][1]))
+    return bounds
 
 
 def headline_terms(title: list[str], sentences: list[list[str]]) -> list[str]:

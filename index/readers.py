@@ -48,7 +48,6 @@ csv.field_size_limit(MAX_ARTICLE_BYTES)
 
 _BOM = b"\xef\xbb\xbf"
 _CONTENT = re.compile(rb"\S")
-_LINE_END = re.compile(rb"\r\n?|\n")
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, surrogate-escaped
 _NOT_REGULAR = "not a regular file (a device, FIFO or socket): not read"
 
@@ -330,10 +329,20 @@ def _read_json(origin: str, text: str, source: str) -> Iterator[RawRecord | Reje
 def _lines(data: bytes, start: int) -> Iterator[tuple[int, int]]:
     """Where each line of `data` from `start` begins and ends (its line break included);
     a line ends at \\n, \\r\\n or \\r, as the csv module counts them. Only offsets, so a
-    file is never held twice."""
-    while start < len(data):
-        found = _LINE_END.search(data, start)
-        end = found.end() if found else len(data)
+    file is never held twice. (The next \\n and the next \\r are each looked for again
+    only once passed: a file with no \\r costs one search a line.)"""
+    size = len(data)
+    newline = data.find(b"\n", start)
+    carriage = data.find(b"\r", start)
+    while start < size:
+        if 0 <= newline < start:
+            newline = data.find(b"\n", start)
+        if 0 <= carriage < start:
+            carriage = data.find(b"\r", start)
+        if carriage == -1 or 0 <= newline < carriage:
+            end = size if newline == -1 else newline + 1
+        else:  # \r\n, or \r alone
+            end = carriage + (2 if data[carriage + 1:carriage + 2] == b"\n" else 1)
         yield start, end
         start = end
 

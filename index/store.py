@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from .database import Database, marks, utc_stamp
 from .records import Article
-from .sentence_codec import SentenceTerms, decode_spans, decode_terms, encode_spans, encode_terms
+from .sentence_codec import SentenceTerms, decode_spans, decode_terms, encode_spans
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -52,7 +52,8 @@ class StoredArticle:
     store keeps them (`of`, sentence_codec.py): that is done where the article is
     analysed, in a worker process for a big add, so the process that writes the store
     only inserts it, and what crosses the pipe is a few strings and bytes rather than a
-    list for each sentence."""
+    list for each sentence. (The process that made it keeps what it encoded, for
+    `analysed`: it is never pickled.)"""
 
     article: Article
     text_key: str
@@ -62,8 +63,20 @@ class StoredArticle:
     @classmethod
     def of(cls, article: Article, sentences: list[tuple[int, int]],
            terms: list[list[str]]) -> StoredArticle:
-        return cls(article, text_key(article.text), encode_spans(sentences),
-                   encode_terms(terms))
+        sentence_terms = SentenceTerms.of(terms)
+        stored = cls(article, text_key(article.text), encode_spans(sentences),
+                     sentence_terms.encode())  # (what `encode_terms` makes)
+        object.__setattr__(stored, "_analysed", (sentences, sentence_terms))
+        return stored
+
+    def analysed(self) -> tuple[list[tuple[int, int]], SentenceTerms]:
+        """Its sentence spans and terms, once: as `of` was given them, in the process
+        that made it (which lets them go then), else decoded."""
+        made = self.__dict__.pop("_analysed", None)
+        return made or (decode_spans(self.sentences), decode_terms(self.terms))
+
+    def __getstate__(self) -> dict[str, object]:
+        return {key: value for key, value in self.__dict__.items() if key != "_analysed"}
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,13 @@ class Store:
         after change `seq` (each once)."""
         rows = self._db.all("SELECT seq, id FROM changes WHERE seq > ? ORDER BY seq", (seq,))
         return max(seq, self.last_change()), list(dict.fromkeys(i for _, i in rows))
+
+    def ids_in_order(self, ids: Iterable[str] | None = None) -> list[str]:
+        """Every article's id (or those of `ids` still stored), in the order they were
+        added: the order of `iter_index_rows`."""
+        if ids is None:
+            return [row[0] for row in self._db.all("SELECT id FROM articles ORDER BY rowid")]
+        return [article_id for _, article_id in sorted(self._where_id_in("rowid, id", ids))]
 
     def iter_index_rows(self, terms_version: str,
                         ids: Iterable[str] | None = None) -> Iterator[IndexRow]:
