@@ -143,13 +143,12 @@ class Postings:
 
         term_ids = np.concatenate([c[0] for c in chunks])
         count = int(term_ids.max(initial=-1)) + 1
-        order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
         offsets = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
-        docs = np.concatenate([c[1] for c in chunks])[order]
+        docs, tf = _by_term(term_ids, np.concatenate([c[1] for c in chunks]),
+                            np.concatenate([c[2] for c in chunks]), count, len(doc_len))
         lengths = np.asarray(doc_len, dtype=np.int64)
-        pairs, pair_tf, pair_len = _pairs(np.concatenate([c[2] for c in chunks])[order],
-                                          lengths[docs])
+        pairs, pair_tf, pair_len = _pairs(tf, lengths[docs])
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
                    pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32))
 
@@ -533,6 +532,30 @@ def _postings(documents: list[np.ndarray], lengths: list[int],
                         lengths)
     keys, tf = np.unique(doc_ids * span + term_ids, return_counts=True)
     return (keys % span).astype(np.int32), (keys // span).astype(np.int32), tf
+
+
+def _by_term(term_ids: np.ndarray, docs: np.ndarray, tf: np.ndarray, terms: int,
+             documents: int) -> tuple[np.ndarray, np.ndarray]:
+    """The postings' documents and term frequencies (given ordered by document, then
+    term) ordered by term, then document: one sort of each posting's (term, document,
+    tf) packed in an int64, when they fit (a (term, document) pair is never twice, so
+    any sort gives this order, and numpy sorts int64 several times faster than it
+    argsorts stably and gathers); else a stable argsort by term."""
+    doc_bits = max(documents - 1, 1).bit_length()
+    tf_bits = max(int(tf.max(initial=1)), 1).bit_length()
+    if max(terms - 1, 1).bit_length() + doc_bits + tf_bits > 63:
+        order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
+        return docs[order], tf[order]
+    keys = term_ids.astype(np.int64)
+    keys <<= doc_bits
+    keys |= docs
+    keys <<= tf_bits
+    keys |= tf
+    keys.sort()
+    tf = keys & ((1 << tf_bits) - 1)
+    keys >>= tf_bits
+    keys &= (1 << doc_bits) - 1
+    return keys.astype(np.int32), tf
 
 
 def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -154,12 +154,30 @@ def _article_terms(articles: Postings) -> dict[str, np.ndarray]:
     """The article postings turned around: per article, its terms and pair numbers
     (`Segment.article_term_ids` and the rest)."""
     docs = np.asarray(articles.docs)
-    order = np.argsort(docs, kind="stable")  # term numbers stay ascending per article
-    term_of = np.repeat(np.arange(len(articles.offsets) - 1, dtype=np.int32), articles.df)
+    pairs = np.asarray(articles.pairs)
+    terms = len(articles.offsets) - 1
+    term_of = np.repeat(np.arange(terms, dtype=np.int32), articles.df)
     offsets = np.zeros(articles.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=articles.size), out=offsets[1:])
-    return {"article_term_offsets": offsets, "article_term_ids": term_of[order],
-            "article_term_pairs": np.asarray(articles.pairs)[order]}
+    term_bits = max(terms - 1, 1).bit_length()
+    pair_bits = max(int(pairs.max(initial=0)), 1).bit_length()
+    if max(articles.size - 1, 1).bit_length() + term_bits + pair_bits > 63:
+        order = np.argsort(docs, kind="stable")  # term numbers stay ascending per article
+        return {"article_term_offsets": offsets, "article_term_ids": term_of[order],
+                "article_term_pairs": pairs[order]}
+    # (article, term, pair) packed in an int64: an article holds a term once, so any
+    # sort gives the order a stable sort by article would (terms ascending in each).
+    keys = docs.astype(np.int64)
+    keys <<= term_bits
+    keys |= term_of
+    keys <<= pair_bits
+    keys |= pairs
+    keys.sort()
+    sorted_pairs = (keys & ((1 << pair_bits) - 1)).astype(pairs.dtype)
+    keys >>= pair_bits
+    keys &= (1 << term_bits) - 1
+    return {"article_term_offsets": offsets, "article_term_ids": keys.astype(np.int32),
+            "article_term_pairs": sorted_pairs}
 
 
 def write_deletions(segment: Segment, deleted: np.ndarray) -> str:

@@ -1,0 +1,48 @@
+"""Postings.from_term_numbers orders postings as a stable argsort by term would (the
+reference below is the code before the packed-key sort), for any sizes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsdesk.index import bm25
+from newsdesk.index.bm25 import Postings
+
+
+def reference(documents: list[np.ndarray]) -> dict[str, np.ndarray]:
+    lengths = [len(d) for d in documents]
+    term_ids, docs, tf = bm25._postings(documents, lengths, 0)
+    count = int(term_ids.max(initial=-1)) + 1
+    order = np.argsort(term_ids, kind="stable")
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
+    lengths64 = np.asarray(lengths, dtype=np.int64)
+    pairs, pair_tf, pair_len = bm25._pairs(tf[order], lengths64[docs[order]])
+    return {"offsets": offsets, "docs": docs[order], "pairs": pairs, "pair_tf": pair_tf,
+            "pair_len": pair_len, "doc_len": lengths64.astype(np.int32)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_postings_are_ordered_by_term_then_document(seed: int, monkeypatch):
+    rng = np.random.default_rng(seed)
+    if seed == 5:  # several chunks
+        monkeypatch.setattr(bm25, "_TOKENS_PER_CHUNK", 500)
+    terms = [1, 7, 300, 70_000, 3, 2_000][seed]
+    documents = [rng.integers(0, terms, size=rng.integers(0, 60)).astype(np.int32)
+                 for _ in range(rng.integers(1, 400))]
+    if seed == 4:  # a term many times in one document
+        documents.append(np.full(5000, 2, dtype=np.int32))
+    got = Postings.from_term_numbers(documents)
+    for name, expected in reference(documents).items():
+        array = getattr(got, name)
+        assert array.dtype == expected.dtype and np.array_equal(array, expected), name
+
+
+def test_keys_too_wide_to_pack_fall_back_to_a_stable_sort():
+    term_ids = np.array([5, 1, 5, 1], dtype=np.int32)
+    docs = np.array([0, 1, 2, 3], dtype=np.int32)
+    tf = np.array([1, 2, 3, 4], dtype=np.int64)
+    for terms, documents in ((6, 4), (1 << 30, 1 << 40)):  # packed, and not
+        got_docs, got_tf = bm25._by_term(term_ids, docs, tf, terms, documents)
+        assert got_docs.tolist() == [1, 3, 0, 2] and got_tf.tolist() == [2, 4, 1, 3]
