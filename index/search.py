@@ -596,22 +596,18 @@ def _boost_at(scores: np.ndarray, at: np.ndarray, factor: float) -> None:
 
 
 class _PassageTexts:
-    """Passage texts and shingles, fetched from the store only when first needed."""
+    """Passages' shingles, their texts read from the store only when first needed."""
 
     def __init__(self, snapshot: Snapshot, store: Store) -> None:
         self._snapshot = snapshot
         self.store = store
         self._shingles: dict[int, frozenset[tuple[str, ...]]] = {}
-        self._texts: dict[str, str] = {}
 
     def shingles(self, passage: int) -> frozenset[tuple[str, ...]]:
         if passage not in self._shingles:
             snap = self._snapshot
-            article_id = snap.article_ids[snap.passage_article[passage]]
-            if article_id not in self._texts:
-                article = self.store.article(article_id)
-                self._texts[article_id] = article.text if article else ""
-            text = self._texts[article_id]
-            self._shingles[passage] = shingles(
-                text[snap.passage_start[passage]:snap.passage_end[passage]])
+            text = self.store.text_between(snap.article_ids[snap.passage_article[passage]],
+                                           int(snap.passage_start[passage]),
+                                           int(snap.passage_end[passage]))
+            self._shingles[passage] = shingles(text or "")
         return self._shingles[passage]

@@ -192,6 +192,13 @@ class Store:
                            (article_id,))
         return _article(row) if row else None
 
+    def text_between(self, article_id: str, start: int, end: int) -> str | None:
+        """Characters `start` to `end` of an article's text (a passage), without reading
+        the rest of its row into Python; None if it is not stored."""
+        row = self._db.one("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+                           (start + 1, max(end - start, 0), article_id))
+        return row[0] if row else None
+
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         rows = self._where_id_in(_ARTICLE_COLUMNS, ids)
         return {row[0]: _article(row) for row in rows}

@@ -43,6 +43,19 @@ def test_articles_are_stored_once_per_outlet_and_the_revision_moves(tmp_path: Pa
     db.close()
 
 
+def test_a_passage_read_alone_is_the_slice_of_the_text_whatever_its_characters(
+        tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    text = "Zoë's café: 北京 said 🙂 ünïcödé — “quoted”.\u00a0Ω and ßtraße."
+    store.add([stored(1, text=text)], "v1")
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 2):
+            assert store.text_between("a1", start, end) == text[start:end]
+    assert store.text_between("missing", 0, 5) is None
+    db.close()
+
+
 def test_lookups_by_many_ids_are_chunked_under_sqlite_s_parameter_limit(tmp_path: Path):
     db = Database(tmp_path / "s.sqlite3")
     store = Store(db)
