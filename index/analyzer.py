@@ -2,16 +2,15 @@
 
 Stems are those of nltk's English Snowball stemmer, computed by snowball.py (without
 importing nltk, which costs a process about half a second). A word is stemmed only when
-its stem is not known: from the analyzer's memo, from the process's (`_STEMS`: every
-stem computed or recalled in the process, whichever analyzer did it) or from the
-archive's persistent memo (stem_memo.py), which an analyzer can be given as `known`.
+its stem is not known: from the analyzer's memo or from the process's (`_STEMS`: every
+stem computed in the process, whichever analyzer did it).
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from .irregular import IRREGULAR
 from .snowball import stem as snowball_stem
@@ -45,12 +44,8 @@ _ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c) in _WORD_CHARACTERS else ord(
 ANALYZER_VERSION = ("words/lower; stop words: nltk english less 'won'; irregular forms 2; "
                     "snowball-en")
 
-# The stems a persistent memo keeps for some words (those it has: a subset of them).
-StemLookup = Callable[[list[str]], dict[str, str]]
-
-# Every word's stem computed or recalled in this process. A stem depends on the word
-# alone (stop words are the analyzers' own), so all stemming analyzers share it: the
-# one answer.py keeps finds the stems the archive's recalled for a question.
+# Every word's stem computed in this process. A stem depends on the word alone (stop
+# words are the analyzers' own), so all stemming analyzers share it.
 _STEMS: dict[str, str] = {}
 
 
@@ -68,20 +63,17 @@ class Analyzer:
 
     Terms are memoised per word, a stop word's as None: news vocabulary is Zipfian, so
     a small dictionary saves almost all of the stemmer's work, and a text's terms are
-    mostly one dictionary lookup a word. Words not memoised yet are looked up in
-    `known` (the archive's persistent memo) in one call per text before any is stemmed.
+    mostly one dictionary lookup a word.
 
     Safe for concurrent use: the memos are dictionaries that threads may fill at once
     (a lost entry is recomputed).
     """
 
-    def __init__(self, stopwords: frozenset[str] = STOPWORDS, stem: bool = True,
-                 known: StemLookup | None = None) -> None:
+    def __init__(self, stopwords: frozenset[str] = STOPWORDS, stem: bool = True) -> None:
         self._stemmer: Callable[[str], str] | None = _stem if stem else None
-        self._known = known if stem else None
         self._memo: dict[str, str | None] = dict.fromkeys(stopwords)
         self._ascii_memo: dict[bytes, str | None] = {}  # the same, for words as bytes
-        self._stemmed: list[str] = []  # words memoised, in order (not those recalled)
+        self._stemmed: list[str] = []  # words memoised, in order
 
     def term(self, word: str) -> str | None:
         """The index term of one lowercase word, or None for a stop word."""
@@ -93,16 +85,10 @@ class Analyzer:
             self._stemmed.append(word)
             return stem
 
-    @property
-    def memoised(self) -> int:
-        """The mark of what is memoised now (see `stems_since`)."""
-        return len(self._stemmed)
-
     def stems_since(self, mark: int) -> tuple[dict[str, str | None], int]:
         """The terms memoised since `mark` (0 at first), and the mark to ask from next:
         what another process's analyzer can `learn` (stemming is most of the work of a
-        new word, and every ingest worker meets most words), and what the archive keeps
-        in its persistent memo. Terms recalled from `known` are left out: it has them."""
+        new word, and every ingest worker meets most words)."""
         words = self._stemmed[mark:]
         return {word: self._memo[word] for word in words}, mark + len(words)
 
@@ -114,22 +100,6 @@ class Analyzer:
                 self._stemmed.append(word)
                 if self._stemmer is not None and stem is not None:
                     _STEMS.setdefault(word, stem)
-
-    def recall(self, text: str) -> None:
-        """Memoise the terms `known` keeps for the words of `text` not memoised yet, in
-        one look-up (a question's, before it is searched)."""
-        self._recall(_WORD.findall(text.lower()))
-
-    def _recall(self, words: Iterable[str]) -> None:
-        """Memoise the terms `known` keeps for those of `words` whose stems this process
-        does not know."""
-        if self._known is None:
-            return
-        memo = self._memo
-        unknown = [w for w in dict.fromkeys(words) if w not in memo and w not in _STEMS]
-        if unknown:
-            for word, stem in self._known(unknown).items():
-                memo[word] = _STEMS.setdefault(word, stem)
 
     def terms(self, text: str) -> list[str]:
         """The index terms of `text`, in order, repeats kept (BM25 counts them)."""
@@ -152,7 +122,6 @@ class Analyzer:
         try:
             found = list(map(memo.__getitem__, words))
         except KeyError:  # words not seen yet
-            self._recall(words)
             for word in words:
                 if word not in memo:
                     self.term(word)
@@ -164,7 +133,6 @@ class Analyzer:
         try:
             found = list(map(memo.__getitem__, words))
         except KeyError:  # words not seen as bytes yet
-            self._recall(w.decode("ascii") for w in words if w not in memo)
             for word in words:
                 if word not in memo:
                     memo[word] = self.term(word.decode("ascii"))

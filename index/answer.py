@@ -34,15 +34,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 
 from .analyzer import Analyzer
 from .ranking import Ranking
 
 # The archive's analysis (archive.py uses the default one), for the question's own terms
-# and the circumstance words' (it finds the stems the archive recalled for them: see
-# `words_analysed`).
+# and the circumstance words'.
 _ANALYZER = Analyzer()
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
@@ -98,17 +97,7 @@ _DETECTORS = {"number": _NUMBER, "time": _TIME, "year": _YEAR, "duration": _DURA
 _MUST_HOLD = frozenset({"time", "year", "duration"})
 
 
-@cache
-def _circumstance() -> frozenset[str]:
-    """The circumstance words' terms (made when first needed: stemming them at import
-    would import nltk in every process)."""
-    return frozenset(_ANALYZER.terms(_CIRCUMSTANCE_WORDS))
-
-
-def words_analysed(question: str) -> str:
-    """The text whose words `score_sentences` analyses for `question`: the archive
-    recalls their stems from its memo before a question is searched."""
-    return f"{question} {_CIRCUMSTANCE_WORDS}"
+_CIRCUMSTANCE = frozenset(_ANALYZER.terms(_CIRCUMSTANCE_WORDS))  # their terms
 
 
 def question_kind(question: str) -> str | None:
@@ -152,8 +141,7 @@ def new_terms(terms: Sequence[str], asked: Set[str]) -> set[str]:
     """The terms (of a sentence) that say something the question does not: not its
     own terms, nor when it happened or who said so ("last year", "on Monday", "he
     said"), nor a number."""
-    circumstance = _circumstance()
-    return {t for t in terms if t not in asked and t not in circumstance
+    return {t for t in terms if t not in asked and t not in _CIRCUMSTANCE
             and not t[0].isdigit()}
 
 

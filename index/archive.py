@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from .analyzer import ANALYZER_VERSION, Analyzer
-from .answer import words_analysed
 from .briefing import Briefing, build_briefing
 from .config import FeedSource, IndexSettings
 from .database import Database
@@ -42,9 +40,8 @@ from .progress import Progress, Silent
 from .ranking import Ranking
 from .readers import read_bytes
 from .records import Article, Hit, RawRecord, Rejection
-from .search import LOOSE_COVERAGE, MAX_QUESTION_CHARS, Answer, Searcher
+from .search import LOOSE_COVERAGE, Answer, Searcher
 from .snapshot import clear_index, current_manifest, has_index, load_snapshot
-from .stem_memo import StemMemo
 from .store import Store
 from .timeline import Timeline, timeline_of
 from .watches import Alert, Watch, Watches
@@ -121,13 +118,7 @@ class Archive:
         self._feedback = FeedbackLog(self._db)
         self._watches = Watches(self._db)
         self._index_root = settings.data_dir / "index"
-        self._stem_memo = StemMemo(self._db)
-        # Writes analyse with one analyzer, questions with another: the stems a write
-        # made are kept in the memo, words only questions had are not (anyone may ask
-        # anything). They share the process's stems (analyzer.py).
-        self._analyzer = Analyzer(known=self._stem_memo.stems)
-        self._question_analyzer = Analyzer(known=self._stem_memo.stems)
-        self._memo_has_answer_words = False
+        self._analyzer = Analyzer()
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -333,37 +324,12 @@ class Archive:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 self._writers += 1
                 try:
-                    mark = self._analyzer.memoised
                     yield
-                    self._keep_stems(mark)
                 finally:
                     self._writers -= 1
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _keep_stems(self, mark: int) -> None:
-        """Keep the stems the write analyzer made since `mark` (those of the articles
-        added, the titles indexed) in the archive's memo, and, once, those of the words
-        every answer analyses: a later process then analyses those words without nltk's
-        stemmer. The memo is a cache: failing to write it fails no write."""
-        stems, _ = self._analyzer.stems_since(mark)
-        if not self._memo_has_answer_words:
-            words = words_analysed("")
-            self._analyzer.recall(words)
-            stems |= {word: self._analyzer.term(word) for word in words.split()}
-        try:
-            self._stem_memo.keep(stems)
-        except sqlite3.Error as exc:
-            log.warning("the stem memo was not updated: %s", exc)
-            return
-        self._memo_has_answer_words = True
-
     # Reading the archive -------------------------------------------------------
-
-    def _recall(self, question: str) -> None:
-        """Recall the stems the archive keeps for the words a question is searched and
-        answered with, in one look-up: when it has them all, no stemmer is needed (and
-        nltk is never imported)."""
-        self._question_analyzer.recall(words_analysed(question[:MAX_QUESTION_CHARS]))
 
     def ask(self, question: str, k: int = 5, *, source: str | None = None,
             since: date | None = None, until: date | None = None,
@@ -371,7 +337,6 @@ class Archive:
         """The best `k` passages that answer `question`, the answering one first; see
         `Searcher.ask`. When filters leave nothing, the answer says which and what the
         archive holds (`Answer.filters_note`)."""
-        self._recall(question)
         answer = self._search().ask(question, k, source=source, since=since, until=until,
                                     today=today)
         return self._explain_filters(answer, source, since, until)
@@ -381,7 +346,6 @@ class Archive:
                today: date | None = None) -> Answer:
         """Like `ask`, but a looser listing: any passage with a real share of the query's
         words is listed."""
-        self._recall(query)
         answer = self._search().ask(query, k * 3, source=source, since=since, until=until,
                                     min_coverage=LOOSE_COVERAGE, today=today)
         listing = replace(answer, hits=_first_per_article(answer.hits)[:k])
@@ -415,7 +379,6 @@ class Archive:
     def brief(self, topic: str, *, since: date | None = None, until: date | None = None,
               added_after: datetime | None = None, limit: int = 8) -> Briefing:
         """What the archive says on `topic`; see `briefing.build_briefing`."""
-        self._recall(topic)
         return build_briefing(self._search(), topic, since=since, until=until,
                               added_after=added_after, limit=limit)
 
@@ -574,7 +537,7 @@ class Archive:
                 previous = self._searcher.snapshot if self._searcher else None
                 # (may be newer than `name`; segments already loaded are kept)
                 snapshot = load_snapshot(self._index_root, previous)
-                self._searcher = (Searcher(snapshot, self._store, self._question_analyzer,
+                self._searcher = (Searcher(snapshot, self._store, self._analyzer,
                                            self.ranking)
                                   if snapshot else None)
             return self._searcher
