@@ -33,7 +33,10 @@ def alongside(first: Callable[[], First], second: Callable[[], Second]
     if (os.cpu_count() or 1) < 2 or not _FREE.acquire(blocking=False):
         return first(), second()
     try:
-        future = _side_thread().submit(second)
+        try:
+            future = _side_thread().submit(second)
+        except RuntimeError:  # the interpreter is shutting down: no new threads
+            return first(), second()
         try:
             result = first()
         finally:

@@ -519,6 +519,12 @@ def _needed_terms(shares: dict[str, float], min_coverage: float) -> list[str]:
     return needed
 
 
+def _relevant(coverage: np.ndarray, min_coverage: float) -> np.ndarray:
+    """Which coverages make a passage relevant: at least `min_coverage` of the
+    question's weight, and some of it (a passage without a question word never is)."""
+    return (coverage >= min_coverage - 1e-9) & (coverage > 0)
+
+
 def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarray],
                min_coverage: float, k: int, hint: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -532,7 +538,7 @@ def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarra
     """
     bound = 0.0
     if len(hint) >= k:
-        gated = np.where(coverage_of(hint) >= min_coverage - 1e-9, scores[hint], -np.inf)
+        gated = np.where(_relevant(coverage_of(hint), min_coverage), scores[hint], -np.inf)
         bound = max(bound, -np.partition(-gated, k - 1)[k - 1])
     places = np.flatnonzero(scores >= bound) if bound > 0 else np.flatnonzero(scores > 0)
     if len(places) > _TIGHTEN_FROM * k:
@@ -540,16 +546,16 @@ def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarra
         # score among the best few of them bounds it closer.
         few = min(2 * k, len(places))
         best = np.sort(places[np.argpartition(-scores[places], few - 1)[:few]])
-        gated = np.where(coverage_of(best) >= min_coverage - 1e-9, scores[best], -np.inf)
+        gated = np.where(_relevant(coverage_of(best), min_coverage), scores[best], -np.inf)
         closer = -np.partition(-gated, k - 1)[k - 1]
         if closer > bound:
             places = places[scores[places] >= closer]
     coverage = coverage_of(places)
-    relevant = coverage >= min_coverage - 1e-9
-    places, coverage = places[relevant], coverage[relevant]
+    kept = _relevant(coverage, min_coverage)
+    places, coverage = places[kept], coverage[kept]
     if len(places) < k:  # fewer than k relevant positive scores: zeros and below count too
         coverage = coverage_of(np.arange(len(scores)))
-        gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+        gated = np.where(_relevant(coverage, min_coverage), scores, -np.inf)
         places = np.argsort(-gated, kind="stable")[:k]
         places = places[np.isfinite(gated[places])]
         return places, coverage[places]

@@ -195,8 +195,11 @@ class Store:
     def text_between(self, article_id: str, start: int, end: int) -> str | None:
         """Characters `start` to `end` of an article's text (a passage), without reading
         the rest of its row into Python; None if it is not stored."""
-        row = self._db.one("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
-                           (start + 1, max(end - start, 0), article_id))
+        row = self._db.one("SELECT substr(text, ?, ?), instr(text, char(0)) FROM articles"
+                           " WHERE id = ?", (start + 1, max(end - start, 0), article_id))
+        if row and row[1]:  # (SQLite's substr stops at a NUL, which older rows may hold)
+            article = self.article(article_id)
+            return article.text[start:end] if article else None
         return row[0] if row else None
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:

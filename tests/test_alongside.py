@@ -53,3 +53,15 @@ def test_an_error_in_either_part_is_raised_and_the_side_thread_is_freed(failing:
         alongside(lambda: part("first"), lambda: part("second"))
     assert module._FREE.acquire(blocking=False)  # free again
     module._FREE.release()
+
+
+def test_at_interpreter_shutdown_both_run_in_the_caller(monkeypatch: pytest.MonkeyPatch):
+    class ShutDown:
+        def submit(self, *_: object) -> None:
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    monkeypatch.setattr(module, "_side_thread", lambda: ShutDown())
+    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    assert alongside(lambda: 1, lambda: 2) == (1, 2)
+    assert module._FREE.acquire(blocking=False)  # free again
+    module._FREE.release()

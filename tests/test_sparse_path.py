@@ -40,7 +40,7 @@ def dense_pool(archive: Archive, question: str, k: int, min_coverage: float,
     allowed = searcher.articles_allowed(source, since, None)
     if allowed is not None:
         coverage[~allowed[owner]] = 0.0
-    gated = np.where(coverage >= min_coverage - 1e-9, scores, -np.inf)
+    gated = np.where((coverage >= min_coverage - 1e-9) & (coverage > 0), scores, -np.inf)
     top = top_k(gated, k * _CANDIDATES_PER_HIT)
     top = top[np.isfinite(gated[top])]
     top = top[np.lexsort((top, -coverage[top], -scores[top]))]
@@ -60,7 +60,7 @@ def ranked_pool(archive: Archive, question: str, k: int, min_coverage: float,
 def assert_same_pools(archive: Archive, questions: list[str]) -> None:
     ranked = 0
     for question in questions:
-        for min_coverage in (0.15, 0.2):
+        for min_coverage in (0.0, 0.15, 0.2):
             for source, since in ((None, None), ("Outlet 3", None), (None, date(2024, 3, 1))):
                 dense = dense_pool(archive, question, 10, min_coverage, source, since)
                 assert ranked_pool(archive, question, 10, min_coverage, source, since) == dense

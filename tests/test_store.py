@@ -53,6 +53,9 @@ def test_a_passage_read_alone_is_the_slice_of_the_text_whatever_its_characters(
         for end in range(start, len(text) + 2):
             assert store.text_between("a1", start, end) == text[start:end]
     assert store.text_between("missing", 0, 5) is None
+    with_nul = "Officials said\x00 the bridge reopened."  # (an older row: cleaning drops NUL)
+    store.add([stored(2, text=with_nul)], "v1")
+    assert store.text_between("a2", 10, 30) == with_nul[10:30]
     db.close()
 
 
