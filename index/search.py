@@ -228,7 +228,7 @@ class Searcher:
             def coverage_of(at: np.ndarray) -> np.ndarray:
                 return self._coverage_of(shares, at)
         else:
-            passages = _union([bm25.documents_with(term) for term in needed], bm25.size)
+            passages = self._passages_holding(needed)
             if not len(passages):
                 return _Pool([], [], [])
             scores, coverage = self._score(query, passages, shares)
@@ -252,10 +252,9 @@ class Searcher:
         numbers = top if passages is None else passages[top]
         return _Pool(numbers.tolist(), scores[top].tolist(), coverage.tolist())
 
-    def _candidates(self, query: Query, min_coverage: float) -> np.ndarray:
-        """The passages that can be relevant (ascending; see `_pool`)."""
-        needed = _needed_terms(self._shares(query), min_coverage)
-        return _union([self._bm25.documents_with(term) for term in needed], self._bm25.size)
+    def _passages_holding(self, terms: list[str]) -> np.ndarray:
+        """The passages that hold any of `terms` (ascending)."""
+        return _union([self._bm25.documents_with(term) for term in terms], self._bm25.size)
 
     def _dense_scores(self, query: Query) -> np.ndarray:
         """Every passage's score (see `_score`), added over arrays of all passages."""

@@ -47,7 +47,7 @@ def passage_scores(archive: Archive, question: str) -> tuple[np.ndarray, np.ndar
     """The score of every passage that holds a question word, and those passages."""
     searcher = archive._search()
     query = searcher.parse(question)
-    candidates = searcher._candidates(query, 0.0)  # every passage with a question word
+    candidates = searcher._passages_holding(query.known_terms)
     scores, _ = searcher._score(query, candidates)
     return scores, candidates
 
