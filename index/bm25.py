@@ -145,8 +145,9 @@ class Postings:
         count = int(term_ids.max(initial=-1)) + 1
         offsets = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
-        docs, tf = _by_term(term_ids, np.concatenate([c[1] for c in chunks]),
-                            np.concatenate([c[2] for c in chunks]), count, len(doc_len))
+        # (documents ascend within each term: `_postings` orders them by document)
+        docs, tf = sorted_by(term_ids, np.concatenate([c[1] for c in chunks]),
+                             np.concatenate([c[2] for c in chunks]), count, len(doc_len))
         lengths = np.asarray(doc_len, dtype=np.int64)
         pairs, pair_tf, pair_len = _pairs(tf, lengths[docs])
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
@@ -534,28 +535,32 @@ def _postings(documents: list[np.ndarray], lengths: list[int],
     return (keys % span).astype(np.int32), (keys // span).astype(np.int32), tf
 
 
-def _by_term(term_ids: np.ndarray, docs: np.ndarray, tf: np.ndarray, terms: int,
-             documents: int) -> tuple[np.ndarray, np.ndarray]:
-    """The postings' documents and term frequencies (given ordered by document, then
-    term) ordered by term, then document: one sort of each posting's (term, document,
-    tf) packed in an int64, when they fit (a (term, document) pair is never twice, so
-    any sort gives this order, and numpy sorts int64 several times faster than it
-    argsorts stably and gathers); else a stable argsort by term."""
-    doc_bits = max(documents - 1, 1).bit_length()
-    tf_bits = max(int(tf.max(initial=1)), 1).bit_length()
-    if max(terms - 1, 1).bit_length() + doc_bits + tf_bits > 63:
-        order = np.argsort(term_ids, kind="stable")  # documents stay ascending per term
-        return docs[order], tf[order]
-    keys = term_ids.astype(np.int64)
-    keys <<= doc_bits
-    keys |= docs
-    keys <<= tf_bits
-    keys |= tf
+def sorted_by(major: np.ndarray, middle: np.ndarray, minor: np.ndarray, majors: int,
+              middles: int) -> tuple[np.ndarray, np.ndarray]:
+    """`middle` (as int32) and `minor` reordered by `major`, then `middle` (all three
+    non-negative; `major` below `majors`, `middle` below `middles`), where no (major,
+    middle) pair is there twice: what a stable argsort by `major` gives when `middle`
+    already ascends within each major.
+
+    Each (major, middle, minor) is packed in an int64 when they fit, and the keys sorted:
+    numpy sorts int64 several times faster than it argsorts stably and gathers. Else
+    the stable argsort.
+    """
+    middle_bits = max(middles - 1, 1).bit_length()
+    minor_bits = max(int(minor.max(initial=1)), 1).bit_length()
+    if max(majors - 1, 1).bit_length() + middle_bits + minor_bits > 63:
+        order = np.argsort(major, kind="stable")
+        return middle[order].astype(np.int32, copy=False), minor[order]
+    keys = major.astype(np.int64)
+    keys <<= middle_bits
+    keys |= middle
+    keys <<= minor_bits
+    keys |= minor
     keys.sort()
-    tf = keys & ((1 << tf_bits) - 1)
-    keys >>= tf_bits
-    keys &= (1 << doc_bits) - 1
-    return keys.astype(np.int32), tf
+    minor = (keys & ((1 << minor_bits) - 1)).astype(minor.dtype, copy=False)
+    keys >>= minor_bits
+    keys &= (1 << middle_bits) - 1
+    return keys.astype(np.int32), minor
 
 
 def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25 import Postings, Terms
+from .bm25 import Postings, Terms, sorted_by
 
 UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -159,25 +159,11 @@ def _article_terms(articles: Postings) -> dict[str, np.ndarray]:
     term_of = np.repeat(np.arange(terms, dtype=np.int32), articles.df)
     offsets = np.zeros(articles.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=articles.size), out=offsets[1:])
-    term_bits = max(terms - 1, 1).bit_length()
-    pair_bits = max(int(pairs.max(initial=0)), 1).bit_length()
-    if max(articles.size - 1, 1).bit_length() + term_bits + pair_bits > 63:
-        order = np.argsort(docs, kind="stable")  # term numbers stay ascending per article
-        return {"article_term_offsets": offsets, "article_term_ids": term_of[order],
-                "article_term_pairs": pairs[order]}
-    # (article, term, pair) packed in an int64: an article holds a term once, so any
-    # sort gives the order a stable sort by article would (terms ascending in each).
-    keys = docs.astype(np.int64)
-    keys <<= term_bits
-    keys |= term_of
-    keys <<= pair_bits
-    keys |= pairs
-    keys.sort()
-    sorted_pairs = (keys & ((1 << pair_bits) - 1)).astype(pairs.dtype)
-    keys >>= pair_bits
-    keys &= (1 << term_bits) - 1
-    return {"article_term_offsets": offsets, "article_term_ids": keys.astype(np.int32),
-            "article_term_pairs": sorted_pairs}
+    # An article holds a term once, and term numbers ascend within each article's postings
+    # once ordered by article.
+    ids, term_pairs = sorted_by(docs, term_of, pairs, articles.size, terms)
+    return {"article_term_offsets": offsets, "article_term_ids": ids,
+            "article_term_pairs": term_pairs}
 
 
 def write_deletions(segment: Segment, deleted: np.ndarray) -> str:

@@ -44,5 +44,5 @@ def test_keys_too_wide_to_pack_fall_back_to_a_stable_sort():
     docs = np.array([0, 1, 2, 3], dtype=np.int32)
     tf = np.array([1, 2, 3, 4], dtype=np.int64)
     for terms, documents in ((6, 4), (1 << 30, 1 << 40)):  # packed, and not
-        got_docs, got_tf = bm25._by_term(term_ids, docs, tf, terms, documents)
+        got_docs, got_tf = bm25.sorted_by(term_ids, docs, tf, terms, documents)
         assert got_docs.tolist() == [1, 3, 0, 2] and got_tf.tolist() == [2, 4, 1, 3]
