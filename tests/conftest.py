@@ -47,3 +47,22 @@ def article(n: int, **fields) -> dict:
     }
     record.update(fields)
     return record
+
+
+@pytest.fixture
+def workers_started_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes get the first chunks whatever the machine's speed: the pool
+    waits for each new worker to say it has started before it asks whether it is usable
+    (otherwise a fast machine may do all the work here before a worker is up)."""
+    import select
+
+    from newsdesk.index import analysis_pool
+
+    usable = analysis_pool._Worker.usable
+
+    def once_started(self: analysis_pool._Worker) -> bool:
+        if self._alive and not self._ready:
+            select.select([self._process.stdout], [], [], 60)
+        return usable(self)
+
+    monkeypatch.setattr(analysis_pool._Worker, "usable", once_started)

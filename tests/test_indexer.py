@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +137,7 @@ def assert_same_postings(got: Postings, expected: Postings) -> None:
 
 
 @pytest.mark.parametrize("workers", [0, 1])
+@pytest.mark.usefixtures("workers_started_first")
 def test_a_segment_holds_what_postings_of_each_passage_s_terms_hold(
         tmp_path: Path, monkeypatch, workers: int):
     archive = Archive(IndexSettings(tmp_path / "data"))
@@ -149,12 +149,11 @@ def test_a_segment_holds_what_postings_of_each_passage_s_terms_hold(
         here = []
         numbers = ArticleNumbers.__call__
 
-        def slowly(self, item):  # in this process only: the worker gets work
+        def counted(self, item):  # in this process only
             here.append(item)
-            time.sleep(0.005)
             return numbers(self, item)
 
-        monkeypatch.setattr(ArticleNumbers, "__call__", slowly)
+        monkeypatch.setattr(ArticleNumbers, "__call__", counted)
         data = indexer.segment_data(store.iter_index_rows(ANALYZER_VERSION), Analyzer(),
                                     IndexParams(), Silent())
         assert (len(here) < store.count()) == bool(workers)
