@@ -199,8 +199,7 @@ class Searcher:
             return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
         score_of = dict(zip(pool.passages, pool.scores, strict=True))
         hits, answering_terms = self._hits(query, chosen, copies, score_of)
-        said = sum(share for term, share in self._shares(query).items()
-                   if term in answering_terms)
+        said = sum(share for term, share in pool.shares.items() if term in answering_terms)
         return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
     def _pool(self, query: Query, size: int, min_coverage: float,
@@ -230,7 +229,7 @@ class Searcher:
         else:
             passages = self._passages_holding(needed)
             if not len(passages):
-                return _Pool([], [], [])
+                return _Pool(shares, [], [], [])
             scores, coverage = self._score(query, passages, shares)
             at = np.minimum(np.searchsorted(passages, hint), len(passages) - 1)
             hint = at[passages[at] == hint]  # (the rarest term may not make candidates)
@@ -250,7 +249,7 @@ class Searcher:
         order = np.lexsort((top, -coverage, -scores[top]))
         top, coverage = top[order], coverage[order]
         numbers = top if passages is None else passages[top]
-        return _Pool(numbers.tolist(), scores[top].tolist(), coverage.tolist())
+        return _Pool(shares, numbers.tolist(), scores[top].tolist(), coverage.tolist())
 
     def _passages_holding(self, terms: list[str]) -> np.ndarray:
         """The passages that hold any of `terms` (ascending)."""
@@ -497,8 +496,9 @@ class Searcher:
 @dataclass(frozen=True)
 class _Pool:
     """The passages ranked for a question, best first, with their scores and coverage
-    (each one's share of the question's weight)."""
+    (each one's share of the question's weight), and the question terms' shares."""
 
+    shares: dict[str, float]
     passages: list[int]
     scores: list[float]
     coverage: list[float]
