@@ -15,13 +15,12 @@ from newsdesk.index import Config, ConfigError, load_config
 from newsdesk.index.cli import ExtraCommand
 from newsdesk.index.cli import main as index_main
 
-from .settings import DiscordSettings, Secret, discord_settings, load_token
-
 if TYPE_CHECKING:
     from .client import NewsdeskBot
+    from .settings import DiscordSettings, Secret
 
-# discord.py (and the bot) are imported inside `newsdesk bot`'s functions only: every
-# other command starts about 0.7 s sooner without them.
+# discord.py, the bot and its settings are imported inside `newsdesk bot`'s functions
+# only: every other command starts about 0.7 s sooner without them.
 
 log = logging.getLogger("newsdesk.bot")
 
@@ -69,6 +68,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     import asyncio
 
     import discord
+
+    from .settings import discord_settings, load_token
+
     config = load_config(args.config)
     settings = discord_settings(config)
     bot = make_bot(args, config, settings)

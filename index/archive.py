@@ -19,38 +19,45 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .analyzer import ANALYZER_VERSION, Analyzer
-from .briefing import Briefing, build_briefing
-from .config import FeedSource, IndexSettings
 from .database import Database
-from .feedback import FeedbackLog, FeedbackSummary, ShownAnswer, export
-from .feedlog import FeedLog, FeedPoll
-from .feeds import FeedReport, poll
-from .fetch import Fetcher
-from .indexer import AddedArticles, build_index, update_index
-from .ingest import IngestReport, fetch_pages, is_url, read_paths, store_records
-from .markers import Marker, Markers
+from .errors import UserError
 from .params import IndexParams
 from .progress import Progress, Silent
 from .ranking import Ranking
-from .readers import read_bytes
-from .records import Article, Hit, RawRecord, Rejection
+from .records import Article, Hit
 from .search import LOOSE_COVERAGE, Answer, Searcher
 from .snapshot import clear_index, current_manifest, has_index, load_snapshot
 from .store import Store
-from .timeline import Timeline, timeline_of
-from .watches import Alert, Watch, Watches
 from .wording import plural, window_label
+
+# What only writing, feeds, briefings, feedback or watches need is imported where it is
+# used, so that a process that only asks (`newsdesk ask`) starts without loading it.
+if TYPE_CHECKING:
+    from .briefing import Briefing
+    from .config import FeedSource, IndexSettings
+    from .feedback import FeedbackLog, FeedbackSummary, ShownAnswer
+    from .feedlog import FeedLog, FeedPoll
+    from .feeds import FeedReport
+    from .fetch import Fetcher
+    from .indexer import AddedArticles
+    from .ingest import IngestReport
+    from .markers import Marker, Markers
+    from .records import RawRecord, Rejection
+    from .timeline import Timeline
+    from .watches import Alert, Watch, Watches
 
 log = logging.getLogger("newsdesk.archive")
 
 
-class NoIndexError(Exception):
+class NoIndexError(UserError):
     """The archive has no index yet."""
 
 
@@ -113,10 +120,6 @@ class Archive:
         self.ranking = ranking or Ranking()
         self._db = Database(settings.data_dir / "newsdesk.sqlite3")
         self._store = Store(self._db)
-        self._feed_log = FeedLog(self._db)
-        self._markers = Markers(self._db)
-        self._feedback = FeedbackLog(self._db)
-        self._watches = Watches(self._db)
         self._index_root = settings.data_dir / "index"
         self._analyzer = Analyzer()
         self._searcher: Searcher | None = None
@@ -127,17 +130,47 @@ class Archive:
     def close(self) -> None:
         self._db.close()
 
+    @cached_property
+    def _feed_log(self) -> FeedLog:
+        from .feedlog import FeedLog
+
+        return FeedLog(self._db)
+
+    @cached_property
+    def _markers(self) -> Markers:
+        from .markers import Markers
+
+        return Markers(self._db)
+
+    @cached_property
+    def _feedback(self) -> FeedbackLog:
+        from .feedback import FeedbackLog
+
+        return FeedbackLog(self._db)
+
+    @cached_property
+    def _watches(self) -> Watches:
+        from .watches import Watches
+
+        return Watches(self._db)
+
     # Changing the archive ------------------------------------------------------
 
     def add(self, sources: Iterable[Path | str], progress: Progress | None = None,
             fetcher: Fetcher | None = None) -> IngestReport:
         """Ingest files, folders and http(s) page URLs, then bring the index up to date
         if anything changed. Pages are fetched before the write lock is taken."""
+        from .ingest import IngestReport, fetch_pages, is_url, read_paths
+
         progress = progress or Silent()
         sources = list(sources)
         urls = [s for s in sources if is_url(s)]
         paths = [Path(s) for s in sources if not is_url(s)]
-        pages = fetch_pages(urls, fetcher or Fetcher(), progress)
+        pages: list[RawRecord | Rejection] = []
+        if urls:  # (fetch.py loads ssl and http: only when there are pages to fetch)
+            from .fetch import Fetcher
+
+            pages = fetch_pages(urls, fetcher or Fetcher(), progress)
         report = IngestReport(files=len(urls))
         with self._writing():
             records = chain(read_paths(paths, self.settings.data_dir.resolve(), report,
@@ -150,6 +183,9 @@ class Archive:
         """Ingest files' contents (uploads), each a (name, data) pair whose name says its
         format; `source` is the outlet of records that name none. The index is updated
         once, after all of them."""
+        from .ingest import IngestReport
+        from .readers import read_bytes
+
         files = list(files)
         with self._writing():
             report = IngestReport(files=len(files))
@@ -160,6 +196,8 @@ class Archive:
     def add_records(self, records: Iterable[RawRecord | Rejection],
                     progress: Progress | None = None) -> IngestReport:
         """Ingest records read elsewhere (feed entries), then update the index."""
+        from .ingest import IngestReport
+
         with self._writing():
             report = IngestReport()
             self._store_and_index(records, report, progress or Silent())
@@ -170,6 +208,8 @@ class Archive:
         """Store the records, update the index and announce the new stories (under the
         write lock). When the index is to take in only the articles added, they are
         numbered for it as they are analysed and handed over (indexer.AddedArticles)."""
+        from .ingest import store_records
+
         added = self._added_articles()
         store_records(self._store, self._analyzer, records, report, added)
         self._update_index(progress, added)
@@ -180,6 +220,8 @@ class Archive:
         takes in (a new archive's first build, or an update of an index that was current):
         else None. (Only a guess, made cheaply: the index update checks before it uses
         them.)"""
+        from .indexer import AddedArticles
+
         params = self.settings.params
         if params.analyzer != ANALYZER_VERSION:  # the terms stored are not the index's
             return None
@@ -223,11 +265,15 @@ class Archive:
 
     def poll_feed(self, feed: FeedSource, fetcher: Fetcher) -> FeedReport:
         """Fetch one feed and add its new entries; never raises for a bad feed."""
+        from .feeds import poll
+
         return poll(feed, fetcher, self._feed_log, self._store.known, self.add_records)
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Build a fresh index from the store, as one segment, and switch to it
         atomically."""
+        from .indexer import build_index
+
         with self._writing():
             build_index(self._store, self._index_root, self._analyzer, self.settings.params,
                         progress or Silent())
@@ -289,6 +335,8 @@ class Archive:
         otherwise (see indexer.py), everything when it is missing or was built with
         other settings. `added`: the articles just added, numbered (used when they are
         all there is to index). Returns whether everything was indexed anew."""
+        from .indexer import build_index, update_index
+
         if self._store.count() == 0:
             if added is not None:
                 added.let_go()
@@ -379,12 +427,16 @@ class Archive:
     def brief(self, topic: str, *, since: date | None = None, until: date | None = None,
               added_after: datetime | None = None, limit: int = 8) -> Briefing:
         """What the archive says on `topic`; see `briefing.build_briefing`."""
+        from .briefing import build_briefing
+
         return build_briefing(self._search(), topic, since=since, until=until,
                               added_after=added_after, limit=limit)
 
     def timeline(self, topic: str, *, since: date | None = None, until: date | None = None,
                  limit: int = 30) -> Timeline:
         """The dated stories on `topic`, oldest first, grouped by day (timeline.py)."""
+        from .timeline import timeline_of
+
         return timeline_of(self.brief(topic, since=since, until=until, limit=limit))
 
     def article(self, article_id: str) -> Article | None:
@@ -453,6 +505,8 @@ class Archive:
 
     def export_feedback(self, out_dir: Path, since: datetime | None = None) -> int:
         """Write the verdicts as an eval set (see feedback.export); how many questions."""
+        from .feedback import export
+
         judgements = self._feedback.judgements(since)
         ids = {h.article_id for j in judgements for h in j.answer.hits}
         return export(judgements, self._store.articles(ids), out_dir)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from itertools import islice
 from urllib.parse import urlsplit, urlunsplit
 
-from .cleaning import clean_article_text, normalise_unicode, one_line
+from .cleaning import clean_article_text, normalise_unicode
+from .one_line import one_line
 from .records import Article, RawRecord, Rejection
 from .sentences import sentence_spans
 

@@ -27,10 +27,6 @@ _ASCII_DROPPED = bytes(c for c in _INVISIBLE | _CONTROLS if c < 128)
 # A lone surrogate (a "\udc00" JSON escape, an undecodable byte) is no character: UTF-8,
 # and so SQLite, cannot hold it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# What must not reach a one-line report as it is: controls, line and paragraph
-# separators, bidirectional overrides (which reorder the text shown) and lone surrogates.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
-                          "\u2066-\u2069\ud800-\udfff]")
 
 # Page furniture that web copies drag along. A line matching TRAILING is removed only
 # from the end of the article; ANYWHERE lines are removed wherever they stand alone.
@@ -122,12 +118,6 @@ def normalise_unicode(text: str) -> str:
     text = (text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
             .replace("\x85", "\n"))
     return text.translate(_TRANSLATION)
-
-
-def one_line(text: str) -> str:
-    """`text` safe to show inside one report line: what could break the line, reorder
-    it or fail to print is escaped as in a Python literal ("\\n", "\\x00", "\\udcff")."""
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def continues(line: str, next_line: str) -> bool:

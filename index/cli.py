@@ -21,14 +21,8 @@ import newsdesk
 from . import (
     Archive,
     ConfigError,
-    EmptyStoreError,
-    EvalConfig,
-    EvalDataError,
     FeedSource,
-    NoIndexError,
-    compare,
-    evaluate,
-    is_url,
+    UserError,
     load_config,
     parse_day,
     plural,
@@ -36,11 +30,9 @@ from . import (
 from . import console as show
 
 
-class UsageError(Exception):
+class UsageError(UserError):
     """A command given without what it needs, in one line."""
 
-
-USER_ERRORS = (ConfigError, NoIndexError, EmptyStoreError, EvalDataError, UsageError)
 
 Handler = Callable[[argparse.Namespace, Console, Console], int]
 
@@ -195,7 +187,7 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
     except BrokenPipeError:  # `newsdesk ask --json … | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except USER_ERRORS as exc:
+    except UserError as exc:
         err.print(Text.assemble(("newsdesk: error:", "red"), " ", show.clean(str(exc))),
                   soft_wrap=True)
         return 2
@@ -234,6 +226,8 @@ def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from . import is_url
+
     config = load_config(args.config)
     folder = config.index.data_dir
     if not folder.is_dir():
@@ -242,8 +236,9 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = Archive(config.index)
     try:
         with show.RichProgress(err) as progress:
-            report = archive.add([p if is_url(p) else Path(p) for p in args.paths], progress,
-                                 config.fetch.fetcher())
+            sources = [p if is_url(p) else Path(p) for p in args.paths]
+            fetcher = config.fetch.fetcher() if any(map(is_url, sources)) else None
+            report = archive.add(sources, progress, fetcher)
         show.render_ingest(out, report)
         return 1 if report.rejected and not (report.added or report.duplicates) else 0
     finally:
@@ -336,6 +331,8 @@ def cmd_watch(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from . import is_url
+
     config = load_config(args.config)
     sources = [FeedSource(f if is_url(f) else str(Path(f).resolve())) for f in args.feeds]
     sources = sources or list(config.feeds)
@@ -428,6 +425,8 @@ def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from . import EvalConfig, EvalDataError, compare, evaluate
+
     settings = load_config(args.config).index
     specs = args.compare or ["defaults"]
     try:

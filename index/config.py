@@ -10,16 +10,21 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .fetch import Fetcher
+from .errors import UserError
 from .params import DEFAULT_STRIDE, DEFAULT_WINDOW, IndexParams
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher  # (imported when used: it loads ssl and http)
 
 # Tables read by other layers (bot/ reads [discord] and [[briefings]]); index/ only
 # checks that they exist.
 KNOWN_TABLES = frozenset({"index", "discord", "briefings", "feeds", "fetch"})
 DATA_DIR_ENV = "NEWSDESK_DATA_DIR"
 
-class ConfigError(Exception):
+
+class ConfigError(UserError):
     """A problem with the config file, in one line that names the file."""
 
 
@@ -47,6 +52,8 @@ class FetchSettings:
     allow_private_addresses: bool = False
 
     def fetcher(self) -> Fetcher:
+        from .fetch import Fetcher
+
         return Fetcher(allow_private_addresses=self.allow_private_addresses)
 
 

@@ -14,25 +14,25 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from . import (
-    Answer,
-    ArchiveStats,
-    Article,
-    Briefing,
-    Comparison,
-    EvalResult,
-    FeedbackSummary,
-    FeedPoll,
-    Hit,
-    IngestReport,
-    Timeline,
-    Watch,
-    day_label,
-    plural,
-)
+from . import day_label, plural
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from . import (
+        Answer,
+        ArchiveStats,
+        Article,
+        Briefing,
+        Comparison,
+        EvalResult,
+        FeedbackSummary,
+        FeedPoll,
+        Hit,
+        IngestReport,
+        Timeline,
+        Watch,
+    )
 
 
 class RichProgress:

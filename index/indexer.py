@@ -39,6 +39,7 @@ import numpy as np
 from .analysis_pool import map_in_order, pool_workers
 from .analyzer import Analyzer
 from .bm25 import Postings, Terms
+from .errors import UserError
 from .numbering import (
     ArticleNumbers,
     NumberedArticle,
@@ -60,7 +61,7 @@ LEVEL_SPAN = 0.75  # segments this close (in levels) to the largest remaining ar
 POOL_MIN_ARTICLES = 4000
 
 
-class EmptyStoreError(Exception):
+class EmptyStoreError(UserError):
     """There are no passages to index."""
 
 

@@ -18,12 +18,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analysis_pool import map_in_order, pool_workers
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .articles import build_article
-from .fetch import Fetcher
 from .indexer import AddedArticles
 from .numbering import ArticleNumbers, NumberedArticle
 from .progress import Progress
@@ -32,6 +31,9 @@ from .records import Article, RawRecord, Rejection
 from .store import Store, StoredArticle
 from .watches import Alert
 from .web import record_from_html
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher  # (imported when pages are fetched: it loads ssl and http)
 
 # Articles are committed in batches: a crash loses at most one batch, never the store.
 BATCH_SIZE = 500

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 
 from .articles import TEXT_KEYS, json_kind
-from .cleaning import one_line
+from .one_line import one_line
 from .records import RawRecord, Rejection
 from .web import record_from_html
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cleaning import one_line
 from .corroboration import Corroboration, corroboration_of
+from .one_line import one_line
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from .cleaning import one_line
+from .one_line import one_line
 from .records import RawRecord, Rejection
 
 # Less than this is a stub (a paywall teaser, an index page), not an article.

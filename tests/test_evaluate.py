@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.index.evaluate import EvalDataError, contains_answer, evaluate
+from newsdesk.index.evaluation import EvalDataError, contains_answer, evaluate
 from newsdesk.index.params import IndexParams
 from newsdesk.index.progress import Silent
 from newsdesk.index.ranking import Ranking

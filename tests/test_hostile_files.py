@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.index.articles import build_article
-from newsdesk.index.cleaning import one_line
+from newsdesk.index.one_line import one_line
 from newsdesk.index.readers import (
     MAX_ARTICLE_BYTES,
     SUPPORTED_SUFFIXES,

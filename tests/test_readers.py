@@ -10,7 +10,7 @@ import pytest
 
 from newsdesk.index import readers as readers_module
 from newsdesk.index.articles import article_id, build_article
-from newsdesk.index.cleaning import one_line
+from newsdesk.index.one_line import one_line
 from newsdesk.index.readers import (
     MAX_ARTICLE_BYTES,
     SUPPORTED_SUFFIXES,

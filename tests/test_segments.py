@@ -16,7 +16,7 @@ from rank_bm25 import BM25Okapi
 from newsdesk.index import Archive, IndexSettings
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings
-from newsdesk.index.evaluate import load_questions
+from newsdesk.index.evaluation import load_questions
 
 from .conftest import NEWSQA, SEEDS, article, needs_newsqa, write_jsonl
 from .test_bm25 import passages_of, queries_from

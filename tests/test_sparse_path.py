@@ -12,7 +12,7 @@ import pytest
 
 from newsdesk.index import Archive, IndexSettings, Ranking, search
 from newsdesk.index.bm25 import top_k
-from newsdesk.index.evaluate import load_questions
+from newsdesk.index.evaluation import load_questions
 from newsdesk.index.search import _CANDIDATES_PER_HIT, _boost
 
 from .conftest import NEWSQA, needs_newsqa, write_jsonl

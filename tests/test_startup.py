@@ -1,5 +1,7 @@
 """Start-up: reading commands, and adding articles of Latin-script news prose, import
-neither nltk (stems are snowball.py's, sentence rules punkt_spans.py's) nor discord."""
+neither nltk (stems are snowball.py's, sentence rules punkt_spans.py's) nor discord; and
+each command loads only the parts of newsdesk it uses (newsdesk.index's names are
+imported when first used)."""
 
 from __future__ import annotations
 
@@ -12,28 +14,36 @@ from newsdesk.index import Archive
 
 from .conftest import article, write_jsonl
 
-# Runs `newsdesk` commands in a fresh interpreter, then prints which heavy packages the
-# process imported.
+# Runs `newsdesk` commands in a fresh interpreter, then prints which of the modules named
+# the process imported.
 RUN_COMMANDS = """
 import json, sys
 from newsdesk.bot.cli import main
 for argv in json.loads(sys.argv[1]):
     main(argv)
-heavy = ("nltk", "discord", "feedparser", "trafilatura", "rich.progress", "rich.table")
-print(json.dumps(sorted(name for name in heavy if name in sys.modules)))
+print(json.dumps(sorted(name for name in json.loads(sys.argv[2]) if name in sys.modules)))
 """
+HEAVY = ("nltk", "discord", "feedparser", "trafilatura", "rich.progress", "rich.table")
+# What fetching pages costs a process (ssl, http), and newsdesk's parts that asking a
+# question does not use.
+FETCHING = ("ssl", "http.client", "newsdesk.index.fetch", "newsdesk.index.feeds")
+NOT_FOR_ASKING = (*FETCHING, "newsdesk.index.ingest", "newsdesk.index.indexer",
+                  "newsdesk.index.cleaning", "newsdesk.index.briefing",
+                  "newsdesk.index.evaluation", "newsdesk.index.feedback",
+                  "newsdesk.index.watches", "newsdesk.bot.settings", "zoneinfo")
 # Every word of this question is in the seed article.
 SEED_QUESTION = "Who heads the Syrian Observatory for Human Rights?"
 
 
-def run_commands(tmp_path: Path, data_dir: Path, *commands: list[str]
-                 ) -> tuple[list[str], list[str]]:
-    """The output lines of `commands` run in one new process, and the heavy packages it
-    imported."""
+def run_commands(tmp_path: Path, data_dir: Path, *commands: list[str],
+                 watched: tuple[str, ...] = HEAVY) -> tuple[list[str], list[str]]:
+    """The output lines of `commands` run in one new process, and which of the `watched`
+    modules it imported."""
     config = tmp_path / "config.toml"
     config.write_text(f'[index]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
     argv = [["--config", str(config), *command] for command in commands]
-    done = subprocess.run([sys.executable, "-c", RUN_COMMANDS, json.dumps(argv)],
+    done = subprocess.run([sys.executable, "-c", RUN_COMMANDS, json.dumps(argv),
+                           json.dumps(watched)],
                           capture_output=True, text=True, cwd=tmp_path, check=True)
     *lines, imported = done.stdout.splitlines()
     return lines, json.loads(imported)
@@ -87,3 +97,19 @@ def test_adding_an_article_of_ordinary_news_prose_imports_neither_nltk_nor_disco
     assert lines[0].startswith("1 added")
     assert "3.5 percent" in json.loads(lines[-1])["hits"][0]["sentence"]
     assert [name for name in imported if not name.startswith("rich.")] == []  # progress bars
+
+
+def test_asking_loads_no_part_of_newsdesk_that_asking_does_not_use(
+        seeded: Archive, tmp_path: Path):
+    lines, imported = run_commands(tmp_path, seeded.settings.data_dir,
+                                   ["ask", "--json", SEED_QUESTION], watched=NOT_FOR_ASKING)
+    assert "Abdurrahman who heads" in json.loads(lines[0])["hits"][0]["sentence"]
+    assert imported == []
+
+
+def test_adding_files_loads_nothing_for_fetching_pages(seeded: Archive, tmp_path: Path):
+    path = write_jsonl(tmp_path / "new.jsonl", [article(1, title="Quokkas overran the harbour")])
+    lines, imported = run_commands(tmp_path, seeded.settings.data_dir, ["add", str(path)],
+                                   watched=FETCHING)
+    assert lines[0].startswith("1 added")
+    assert imported == []

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from .archive import Archive
 from .config import IndexSettings
+from .errors import UserError
 from .params import IndexParams
 from .progress import Progress
 from .ranking import Ranking
 from .records import Hit
 
 
-class EvalDataError(Exception):
+class EvalDataError(UserError):
     """The evaluation data is missing or malformed (one line naming the file)."""
 
 
