@@ -33,8 +33,7 @@ from .params import IndexParams
 from .progress import Progress, Silent
 from .ranking import Ranking
 from .records import Article, Hit
-from .search import LOOSE_COVERAGE, Answer, Searcher
-from .snapshot import clear_index, current_manifest, has_index, load_snapshot
+from .snapshot import Snapshot, clear_index, current_manifest, has_index, load_snapshot
 from .store import Store
 from .wording import plural, window_label
 
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from .ingest import IngestReport
     from .markers import Marker, Markers
     from .records import RawRecord, Rejection
+    from .search import Answer, Searcher
     from .timeline import Timeline
     from .watches import Alert, Watch, Watches
 
@@ -122,7 +122,8 @@ class Archive:
         self._store = Store(self._db)
         self._index_root = settings.data_dir / "index"
         self._analyzer = Analyzer()
-        self._searcher: Searcher | None = None
+        self._snapshot: Snapshot | None = None
+        self._searcher: Searcher | None = None  # over _snapshot, made when first asked
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._writers = 0
@@ -225,8 +226,7 @@ class Archive:
         params = self.settings.params
         if params.analyzer != ANALYZER_VERSION:  # the terms stored are not the index's
             return None
-        searcher = self._current_searcher()
-        current = searcher.snapshot if searcher else None
+        current = self._current_snapshot()
         if current is None or current.params != params:
             fresh = self._store.count() == 0  # a full build: of just these
         else:
@@ -305,7 +305,7 @@ class Archive:
         return None
 
     def has_index(self) -> bool:
-        return self._current_searcher() is not None
+        return self._current_snapshot() is not None
 
     def is_ready(self) -> bool:
         """True when there is something to search and the index is current."""
@@ -316,17 +316,17 @@ class Archive:
 
     def stale_reason(self) -> str | None:
         """Why the index does not reflect the store and the settings, or None."""
-        searcher = self._current_searcher()
-        if searcher is None:
+        snapshot = self._current_snapshot()
+        if snapshot is None:
             if not self._store.count():
                 return None
             return ("it was built by an older newsdesk" if has_index(self._index_root)
                     else "there is no index yet")
-        built = searcher.snapshot.params
+        built = snapshot.params
         if built != self.settings.params:
             changes = ", ".join(self.settings.params.differences(built))
             return f"its settings changed ({changes})"
-        if searcher.snapshot.store_revision != self._store.revision():
+        if snapshot.store_revision != self._store.revision():
             return "articles were added or removed since it was built"
         return None
 
@@ -342,17 +342,16 @@ class Archive:
                 added.let_go()
             clear_index(self._index_root)  # everything was removed
             return True
-        searcher = self._current_searcher()
-        current = searcher.snapshot if searcher else None
+        current = self._current_snapshot()
         params = self.settings.params
         if current is None or current.params != params:
             build_index(self._store, self._index_root, self._analyzer, params, progress,
                         added)
             return True
         update_index(self._store, current, self._analyzer, params, progress, added)
-        searcher = self._current_searcher()
-        if (searcher is None or searcher.snapshot.meta.get("articles") != self._store.count()
-                or searcher.snapshot.store_revision != self._store.revision()):
+        updated = self._current_snapshot()
+        if (updated is None or updated.meta.get("articles") != self._store.count()
+                or updated.store_revision != self._store.revision()):
             # The store changed without logging it (an older newsdesk, a restored backup):
             # only a full build can tell what.
             build_index(self._store, self._index_root, self._analyzer, params, progress)
@@ -394,6 +393,8 @@ class Archive:
                today: date | None = None) -> Answer:
         """Like `ask`, but a looser listing: any passage with a real share of the query's
         words is listed."""
+        from .search import LOOSE_COVERAGE
+
         answer = self._search().ask(query, k * 3, source=source, since=since, until=until,
                                     min_coverage=LOOSE_COVERAGE, today=today)
         listing = replace(answer, hits=_first_per_article(answer.hits)[:k])
@@ -403,6 +404,8 @@ class Archive:
                          until: date | None) -> Answer:
         if answer.hits or (source is None and since is None and until is None):
             return answer
+        from .search import LOOSE_COVERAGE
+
         if not self._search().ask(answer.question, 1, min_coverage=LOOSE_COVERAGE).hits:
             return answer  # nothing matches without the filters either: they are not why
         parts = []
@@ -456,8 +459,8 @@ class Archive:
 
     def sources(self) -> list[str]:
         """The outlets in the index, by name."""
-        searcher = self._current_searcher()
-        return searcher.snapshot.live_sources() if searcher else []
+        snapshot = self._current_snapshot()
+        return snapshot.live_sources() if snapshot else []
 
     def titles(self, text: str, limit: int = 25) -> list[TitleMatch]:
         """Articles whose title or id contains `text`, newest first."""
@@ -535,9 +538,9 @@ class Archive:
     def _announce(self, added: list[Article]) -> list[Alert]:
         """The new stories among `added` on each watched topic, recorded once."""
         watches = self._watches.all()
-        searcher = self._current_searcher()
-        if not added or not watches or searcher is None:
+        if not added or not watches or self._current_snapshot() is None:
             return []
+        searcher = self._search()
         new = {a.id: a for a in added}
         ids = searcher.snapshot.article_ids
         matches = {}
@@ -557,44 +560,47 @@ class Archive:
 
     def stats(self) -> ArchiveStats:
         first, last, undated = self._store.date_range()
-        searcher = self._current_searcher()
-        meta = searcher.snapshot.meta if searcher else {}
+        snapshot = self._current_snapshot()
+        meta = snapshot.meta if snapshot else {}
         try:
-            size = searcher.snapshot.disk_bytes() if searcher else 0
+            size = snapshot.disk_bytes() if snapshot else 0
         except FileNotFoundError:  # another process's change removed a file of it
             size = 0
         return ArchiveStats(
             data_dir=self.settings.data_dir, articles=self._store.count(),
             sources=self._store.sources(), first_date=first, last_date=last, undated=undated,
             indexed_passages=meta.get("passages"),
-            index_segments=len(searcher.snapshot.entries) if searcher else 0,
+            index_segments=len(snapshot.entries) if snapshot else 0,
             index_built_at=meta.get("built_at"),
             index_stale=self.needs_rebuild(),
-            params=searcher.snapshot.params if searcher else self.settings.params,
+            params=snapshot.params if snapshot else self.settings.params,
             index_bytes=size, feeds=self._feed_log.polls(),
         )
 
     def _search(self) -> Searcher:
-        searcher = self._current_searcher()
-        if searcher is None:
+        """The searcher over the current index (search.py is imported only by processes
+        that search)."""
+        snapshot = self._current_snapshot()
+        if snapshot is None:
             raise NoIndexError("no index yet: add articles with 'newsdesk add PATH'")
-        return searcher
+        with self._lock:
+            if self._searcher is None or self._searcher.snapshot is not snapshot:
+                from .search import Searcher
 
-    def _current_searcher(self) -> Searcher | None:
-        """The searcher over the current index, reloaded when a writer (here or in another
-        process) switched it."""
+                self._searcher = Searcher(snapshot, self._store, self._analyzer, self.ranking)
+            return self._searcher
+
+    def _current_snapshot(self) -> Snapshot | None:
+        """The current index, reloaded when a writer (here or in another process)
+        switched it."""
         name = current_manifest(self._index_root)
         with self._lock:
             if name is None:
-                self._searcher = None
-            elif self._searcher is None or self._searcher.snapshot.name != name:
-                previous = self._searcher.snapshot if self._searcher else None
+                self._snapshot = None
+            elif self._snapshot is None or self._snapshot.name != name:
                 # (may be newer than `name`; segments already loaded are kept)
-                snapshot = load_snapshot(self._index_root, previous)
-                self._searcher = (Searcher(snapshot, self._store, self._analyzer,
-                                           self.ranking)
-                                  if snapshot else None)
-            return self._searcher
+                self._snapshot = load_snapshot(self._index_root, self._snapshot)
+            return self._snapshot
 
 
 def _first_per_article(hits: list[Hit]) -> list[Hit]:

@@ -2,6 +2,6 @@
 
 import sys
 
-from newsdesk.bot.cli import main
+from newsdesk.bot.cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -21,7 +21,8 @@ BOT = sorted((REPO / "bot").rglob("*.py"))
 CORE = sorted(p for p in (REPO / "index").glob("*.py") if p not in CONSOLE)
 # The archive's insides: what only index/ itself may touch.
 PRIVATE_ATTRIBUTES = {"store", "_store", "_db", "snapshot", "searcher", "_search",
-                      "_current_searcher", "_feed_log", "_markers", "_analyzer"}
+                      "_current_snapshot", "_snapshot", "_searcher", "_feed_log",
+                      "_markers", "_analyzer"}
 
 
 def imported_modules(path: Path, source: str | None = None) -> list[tuple[int, str]]:

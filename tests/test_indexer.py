@@ -88,7 +88,7 @@ def test_an_index_written_by_an_older_newsdesk_is_rebuilt_and_its_files_removed(
     (root / "snapshot-0123456789ab").mkdir(parents=True)  # the layout before segments
     (root / "snapshot-0123456789ab" / "meta.json").write_text('{"format": 2}', "utf-8")
     (root / "CURRENT").write_text("snapshot-0123456789ab", "utf-8")
-    seeded._searcher = None
+    seeded._snapshot = seeded._searcher = None
     assert seeded.stale_reason() == "it was built by an older newsdesk"
     assert seeded.ensure_searchable() == ("the index was rebuilt: it was built by an older "
                                           "newsdesk")
