@@ -1,3 +1,5 @@
+from itertools import product
+
 from newsdesk.index.analyzer import STOPWORDS, Analyzer
 from newsdesk.index.answer import (
     Candidate,
@@ -15,6 +17,22 @@ def test_terms_are_lowercase_stems_without_stop_words():
     assert Analyzer().terms("The Fighters were KILLED in Syria's east") == [
         "fighter", "kill", "syria", "east"]
     assert "the" in STOPWORDS and "won" not in STOPWORDS  # "who won" is a news question
+
+
+def test_no_word_has_an_empty_term():
+    # The analyzer drops stop words with filter(None, ...): an empty term would go too.
+    # Every word of up to four letters from letters that suffixes are made of, and
+    # every suffix alone and after one or two letters.
+    suffixes = ["sses", "ies", "ied", "s", "eed", "eedly", "ed", "edly", "ing", "ingly",
+                "ly", "ness", "ment", "ation", "ational", "ful", "ize", "ise", "ous", "al",
+                "e", "y", "_", "1"]
+    words = {"".join(letters) for n in range(1, 5) for letters in product("aeiysdlngt", repeat=n)}
+    words |= {prefix + suffix for suffix in suffixes for prefix in ["", "a", "b", "ab", "ya"]}
+    for analyzer in (Analyzer(), Analyzer(stem=False)):
+        for word in words:
+            assert analyzer.term(word) != "", word
+        assert analyzer.terms(" ".join(sorted(words))) == [
+            term for word in sorted(words) if (term := analyzer.term(word)) is not None]
 
 
 def test_irregular_forms_meet_their_base_form():
