@@ -356,9 +356,9 @@ class Searcher:
         if found is None:
             # (`part` numbers the snapshot's segments, as it does the parts of its Bm25.)
             part, terms, counts = self.snapshot.article_terms(article)
-            words = self.snapshot.entries[part].segment.articles.terms.words
+            words = self.snapshot.entries[part].segment.articles.terms
             scores = counts * self._bm25.part_term_weights(part, terms)
-            found = strongest(scores, lambda i: words[terms[i]])
+            found = strongest(scores, lambda i: words.word(int(terms[i])))
             if len(self._signatures) > _SIGNATURES_KEPT:
                 self._signatures = {}  # a new dict: other threads keep reading the old one
             self._signatures[article] = found

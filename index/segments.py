@@ -136,7 +136,7 @@ def write_segment(root: Path, data: SegmentData) -> str:
                                    for p in data.article_published], dtype=np.int32),
         **_article_terms(data.articles),
     }
-    data.passages.terms.save(tmp / "terms.txt")
+    data.passages.terms.save(tmp)
     data.passages.save(tmp, "passages")
     data.articles.save(tmp, "articles")
     for array_name, array in arrays.items():
@@ -185,7 +185,7 @@ def load_segment(folder: Path) -> Segment:
 
     ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    terms = Terms.load(folder / "terms.txt", meta["terms"])
+    terms = Terms.load(folder, meta["terms"])
     segment = Segment(
         folder=folder,
         passages=Postings.load(folder, "passages", terms),

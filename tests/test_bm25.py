@@ -1,5 +1,6 @@
 import json
 import random
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -76,8 +77,52 @@ def test_scores_equal_rank_bm25_on_a_zipf_corpus():
 
 def saved_and_loaded(postings: Postings, folder: Path) -> Postings:
     postings.save(folder, "p")
-    postings.terms.save(folder / "terms.txt")
-    return Postings.load(folder, "p", Terms.load(folder / "terms.txt", len(postings.terms)))
+    postings.terms.save(folder)
+    return Postings.load(folder, "p", Terms.load(folder, len(postings.terms)))
+
+
+def test_saved_terms_are_found_by_their_keys_without_reading_them_all(tmp_path: Path):
+    words = [f"term{i}" for i in range(2000)] + ["café", "naïve", "x"]
+    Terms(words).save(tmp_path)
+    loaded = Terms.load(tmp_path, len(words))
+    for number in (0, 1, 999, 2000, 2001, 2002):
+        assert loaded.number(words[number]) == number
+        assert loaded.word(number) == words[number]
+    assert loaded.number("absent") is None and loaded.number("term") is None
+    assert loaded.numbers_of(["x", "nope", "term7"]).tolist() == [2002, -1, 7]
+    assert "numbers" not in vars(loaded) and "words" not in vars(loaded)  # neither made
+    assert loaded.words == words and len(loaded) == len(words)
+
+
+def test_terms_whose_keys_collide_are_told_apart_by_their_text(tmp_path: Path):
+    words = ["bravo", "alpha", *(f"pad{i}" for i in range(200))]
+    Terms(words).save(tmp_path)
+    keys = [zlib.crc32(word.encode()) << 32 | i for i, word in enumerate(words)]
+    keys[0] = zlib.crc32(b"alpha") << 32  # "bravo" keyed as if its CRC were "alpha"'s
+    np.save(tmp_path / "terms.crc32.npy", np.array(sorted(keys), dtype=np.uint64))
+    loaded = Terms.load(tmp_path, len(words))
+    assert loaded.number("alpha") == 1  # the first key of its CRC is "bravo"'s
+    assert loaded.number("bravo") is None  # (its own CRC has no key here)
+
+
+def test_the_dictionary_is_made_once_lookups_would_have_paid_for_it(tmp_path: Path):
+    words = [f"w{i}" for i in range(1600)]
+    Terms(words).save(tmp_path)
+    loaded = Terms.load(tmp_path, len(words))
+    for word in words[:99]:
+        assert loaded.number(word) == words.index(word)
+    assert "numbers" not in vars(loaded)
+    assert loaded.numbers_of(words[99:110]).tolist() == list(range(99, 110))
+    assert "numbers" in vars(loaded) and loaded.number("w5") == 5
+
+
+def test_terms_saved_without_keys_are_looked_up_in_the_dictionary(tmp_path: Path):
+    Terms(["storm", "school"]).save(tmp_path)
+    (tmp_path / "terms.crc32.npy").unlink()  # a segment written before the keys
+    loaded = Terms.load(tmp_path, 2)
+    assert loaded.number("school") == 1 and loaded.number("bridge") is None
+    with pytest.raises(ValueError, match="expected 3 terms"):
+        Terms.load(tmp_path, 3)
 
 
 def test_a_saved_index_loads_with_identical_scores(tmp_path: Path):
