@@ -149,14 +149,14 @@ def score_sentences(question: str, question_terms: Sequence[str],
                     candidates: Sequence[Candidate], weight: Callable[[str], float],
                     ranking: Ranking) -> list[float]:
     """The score of each candidate (consecutive sentences of one passage)."""
-    distinct = list(dict.fromkeys(question_terms))
-    total = sum(weight(t) for t in distinct) or 1.0
+    weights = {t: weight(t) for t in question_terms}  # (in question order, repeats once)
+    total = sum(weights.values()) or 1.0
     kind, question_words, asked, phrases = _read(question, tuple(question_terms))
 
     def overlap(terms: Sequence[str]) -> float:
         present = set(terms)
         # Added in question order, so equal term sets give bit-identical scores.
-        return sum(weight(t) for t in distinct if t in present) / total
+        return sum(w for t, w in weights.items() if t in present) / total
 
     overlaps = [overlap(c.terms) for c in candidates]
     holds = [holds_kind(kind, c.text, question_words) for c in candidates]
