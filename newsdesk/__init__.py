@@ -9,8 +9,9 @@ Discord layer), `newsdesk.index.seeds` is seeds/.
 from pkgutil import extend_path
 
 # Run from a source checkout (`python -m newsdesk`, pytest), this folder comes first on
-# sys.path but holds only this file and __main__.py: the installed parts (index, bot),
-# mapped there by pyproject.toml, are found through the installed copy of the package.
+# sys.path but holds only this file, __main__.py and command.py: the installed parts
+# (index, bot), mapped there by pyproject.toml, are found through the installed copy of
+# the package.
 __path__ = extend_path(__path__, __name__)
 
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from newsdesk.bot.cli import command
+from newsdesk.command import main
 
-sys.exit(command())
+sys.exit(main())

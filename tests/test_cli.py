@@ -1,5 +1,7 @@
 import fcntl
+import gc
 import json
+import os
 import re
 import subprocess
 import sys
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.command import main as newsdesk_command
 from newsdesk.index.cli import main
 
 from .conftest import REPO, SEEDS, article, write_jsonl
@@ -125,6 +128,17 @@ def test_the_console_script_runs_as_a_module(tmp_path: Path, data_dir: Path):
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hits"]
+
+
+def test_the_command_leaves_a_blas_setting_it_was_given(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    monkeypatch.setattr(sys, "argv", ["newsdesk", "--version"])
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            newsdesk_command()
+    finally:
+        gc.unfreeze()  # (the command freezes what is alive as it ends)
+    assert stopped.value.code == 0 and os.environ["OPENBLAS_NUM_THREADS"] == "4"
 
 
 def test_rebuild_makes_one_segment_and_says_what_it_indexed(capsys):
