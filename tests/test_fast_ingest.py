@@ -15,7 +15,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import unicodedata
 import uuid
 from functools import cache
@@ -502,8 +501,8 @@ def processes_marked(mark: str) -> list[int]:
     return found
 
 
-class SlowHere(ingest_module.RecordAnalysis):
-    """Record analysis that is slow in this process only, so that workers get work."""
+class CountedHere(ingest_module.RecordAnalysis):
+    """Record analysis that counts the records done in this process."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -511,15 +510,15 @@ class SlowHere(ingest_module.RecordAnalysis):
 
     def __call__(self, item):
         self.done_here += 1
-        time.sleep(0.05)
         return super().__call__(item)
 
 
+@pytest.mark.usefixtures("workers_started_first")
 def test_records_and_terms_cross_to_workers_and_back_whole():
     records = [RawRecord({"text": f"Café “quotes” number {n}. Next one.", "authors": ["A"]},
                          f"file.jsonl:{n}", "Folder", from_plain_text=True)
                for n in range(120)]
-    here = SlowHere()
+    here = CountedHere()
     analysed = map_in_order(here, records, f"{ingest_module.__name__}:RecordAnalysis",
                             workers=1, min_items=10, chunk=4)
     analyzer = Analyzer()
