@@ -119,14 +119,14 @@ def main() -> None:
     build_s = time.perf_counter() - began
     with tempfile.TemporaryDirectory() as tmp:
         postings.save(Path(tmp), "bench")
-        postings.terms.save(Path(tmp) / "terms.txt")
+        postings.terms.save(Path(tmp))
         count = len(postings.terms)
         disk = sum(f.stat().st_size for f in Path(tmp).iterdir())
         del postings
         gc.collect()
         before = rss_mib()
         began = time.perf_counter()
-        terms = Terms.load(Path(tmp) / "terms.txt", count)
+        terms = Terms.load(Path(tmp), count)
         ours = Bm25([Part(Postings.load(Path(tmp), "bench", terms))], params)
         load_s = time.perf_counter() - began
         ours.scores(queries[0])
