@@ -584,11 +584,14 @@ class Archive:
         if snapshot is None:
             raise NoIndexError("no index yet: add articles with 'newsdesk add PATH'")
         with self._lock:
-            if self._searcher is None or self._searcher.snapshot is not snapshot:
+            searcher = self._searcher
+            if searcher is None or searcher.snapshot is not snapshot:
                 from .search import Searcher
 
-                self._searcher = Searcher(snapshot, self._store, self._analyzer, self.ranking)
-            return self._searcher
+                searcher = Searcher(snapshot, self._store, self._analyzer, self.ranking)
+                if snapshot is self._snapshot:  # (not one a newer index replaced meanwhile)
+                    self._searcher = searcher
+            return searcher
 
     def _current_snapshot(self) -> Snapshot | None:
         """The current index, reloaded when a writer (here or in another process)
