@@ -32,8 +32,9 @@ _CANDIDATES_PER_HIT = 8
 # A question is searched for by its first this many characters: no real question is
 # longer, and the cost of parsing grows with the length of what is pasted.
 MAX_QUESTION_CHARS = 1000
-# Above 1 / this share of the passages as candidates, they are scored over whole arrays
-# (cheaper then: at 300k, p95 of scoring 14.8 -> 12.2 ms; from 1/8 on it was slower).
+# When the needed terms' postings add up to over 1 / this share of the passages (a bound
+# on the candidates, cheap to know), every passage is scored over whole arrays (cheaper
+# then: at 300k, p95 of scoring 14.8 -> 12.2 ms; from 1/8 on it was slower).
 _DENSE_FROM = 3
 # From this many candidates, their passages and their articles are matched side by side
 # (alongside.py); for fewer, handing work to another thread costs more than it saves.
@@ -243,13 +244,21 @@ class Searcher:
 
             def coverage_of(at: np.ndarray) -> np.ndarray:
                 return np.where(allowed[owner[at]], unfiltered(at), 0.0)
-        top, coverage = _gated_top(scores, coverage_of, min_coverage, size, hint)
+        top, coverage = _gated_top(scores, coverage_of, min_coverage, size, hint,
+                                   self._relevant_score_positive(shares))
         # Okapi scores tie (at 0 even) on tiny archives, where its IDF degenerates, so
         # coverage breaks ties, then the passage number.
         order = np.lexsort((top, -coverage, -scores[top]))
         top, coverage = top[order], coverage[order]
         numbers = top if passages is None else passages[top]
         return _Pool(shares, numbers.tolist(), scores[top].tolist(), coverage.tolist())
+
+    def _relevant_score_positive(self, shares: dict[str, float]) -> bool:
+        """Whether every question term weighs above 0, in passages and in articles: then
+        a passage holding one (as every relevant passage does) scores above 0. (Okapi's
+        IDF is 0 or below only for common words of a tiny archive.)"""
+        return all(weight is None or weight > 0 for term in shares
+                   for weight in (self._bm25.idf(term), self.snapshot.articles.idf(term)))
 
     def _passages_holding(self, terms: list[str]) -> np.ndarray:
         """The passages that hold any of `terms` (ascending)."""
@@ -525,7 +534,7 @@ def _relevant(coverage: np.ndarray, min_coverage: float) -> np.ndarray:
 
 
 def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarray],
-               min_coverage: float, k: int, hint: np.ndarray
+               min_coverage: float, k: int, hint: np.ndarray, relevant_positive: bool = False
                ) -> tuple[np.ndarray, np.ndarray]:
     """The places of the `k` best scores among those whose coverage reaches
     `min_coverage`, in `top_k`'s order, and their coverage: `top_k` of the scores gated
@@ -533,13 +542,15 @@ def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarra
 
     Coverage costs as much as a score, so it is computed only where needed: at the
     `hint` places, whose k-th best gated score bounds the k-th best of all, then only at
-    the places that score at least that.
+    the places that score at least that. With `relevant_positive` (no relevant place
+    scores 0 or below), the places scoring 0 or below are never looked at.
     """
     bound = 0.0
     if len(hint) >= k:
         gated = np.where(_relevant(coverage_of(hint), min_coverage), scores[hint], -np.inf)
         bound = max(bound, -np.partition(-gated, k - 1)[k - 1])
     places = np.flatnonzero(scores >= bound) if bound > 0 else np.flatnonzero(scores > 0)
+    every_positive = bound <= 0  # whether `places` are all the positive scores
     if len(places) > _TIGHTEN_FROM * k:
         # Many score above the bound (a question of common words): the k-th best gated
         # score among the best few of them bounds it closer.
@@ -549,9 +560,13 @@ def _gated_top(scores: np.ndarray, coverage_of: Callable[[np.ndarray], np.ndarra
         closer = -np.partition(-gated, k - 1)[k - 1]
         if closer > bound:
             places = places[scores[places] >= closer]
+            every_positive = False
     coverage = coverage_of(places)
     kept = _relevant(coverage, min_coverage)
     places, coverage = places[kept], coverage[kept]
+    if len(places) < k and relevant_positive and every_positive:
+        top = top_k(scores[places], len(places))  # these are all the relevant places
+        return places[top], coverage[top]
     if len(places) < k:  # fewer than k relevant positive scores: zeros and below count too
         coverage = coverage_of(np.arange(len(scores)))
         gated = np.where(_relevant(coverage, min_coverage), scores, -np.inf)

@@ -126,3 +126,26 @@ def test_the_same_ranking_as_the_dense_path_on_generated_news(tmp_path: Path, se
         assert_same_pools(archive, questions)
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_when_only_positive_scores_can_be_relevant_the_rest_is_not_looked_at(seed: int):
+    # Few relevant places (a filter, a narrow question), all scoring above 0: the short
+    # cut returns what looking at every place returns, without looking at the others.
+    rng = np.random.default_rng(seed)
+    size = 500
+    scores = np.where(rng.random(size) < 0.3, rng.random(size) * 5, 0.0)
+    coverage = np.where((scores > 0) & (rng.random(size) < 0.05), rng.random(size), 0.0)
+    looked_at: list[np.ndarray] = []
+
+    def coverage_of(at: np.ndarray) -> np.ndarray:
+        looked_at.append(at)
+        return coverage[at]
+
+    hint = rng.choice(size, size=12, replace=False)
+    for k in (1, 5, 40):
+        full = search._gated_top(scores, coverage_of, 0.2, k, hint)
+        looked_at.clear()
+        short = search._gated_top(scores, coverage_of, 0.2, k, hint, relevant_positive=True)
+        assert [a.tolist() for a in short] == [a.tolist() for a in full]
+        assert all(scores[at].min(initial=1) > 0 for at in looked_at[1:])  # (after the hint)
