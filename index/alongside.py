@@ -22,6 +22,15 @@ _FREE = threading.Lock()  # held while the side thread works for a caller
 
 
 @cache
+def _has_second_core() -> bool:
+    """Whether this process may run on two cores or more (its affinity, where known)."""
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except AttributeError:  # not Linux
+        return (os.cpu_count() or 1) >= 2
+
+
+@cache
 def _side_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-alongside")
 
@@ -30,7 +39,7 @@ def alongside(first: Callable[[], First], second: Callable[[], Second]
               ) -> tuple[First, Second]:
     """`(first(), second())`, the second computed in the side thread while the caller
     computes the first, when there is a second core and the side thread is free."""
-    if (os.cpu_count() or 1) < 2 or not _FREE.acquire(blocking=False):
+    if not _has_second_core() or not _FREE.acquire(blocking=False):
         return first(), second()
     try:
         try:

@@ -13,7 +13,7 @@ from newsdesk.index.alongside import alongside
 
 def test_both_results_come_back_in_order_and_the_second_runs_in_the_side_thread(
         monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(module, "_has_second_core", lambda: True)
     threads: dict[str, str] = {}
 
     def first() -> int:
@@ -61,7 +61,7 @@ def test_at_interpreter_shutdown_both_run_in_the_caller(monkeypatch: pytest.Monk
             raise RuntimeError("cannot schedule new futures after interpreter shutdown")
 
     monkeypatch.setattr(module, "_side_thread", lambda: ShutDown())
-    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(module, "_has_second_core", lambda: True)
     assert alongside(lambda: 1, lambda: 2) == (1, 2)
     assert module._FREE.acquire(blocking=False)  # free again
     module._FREE.release()
