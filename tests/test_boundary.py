@@ -76,6 +76,7 @@ def test_the_core_never_imports_discord_or_the_bot(path: Path):
 def test_every_public_name_exists():
     for name in api.__all__:
         assert hasattr(api, name), name
+    assert sorted(api.__all__) == sorted(api._MODULE_OF)  # each name is found where listed
 
 
 def test_the_walk_sees_a_violation():
