@@ -47,6 +47,10 @@ ANALYZER_VERSION = ("words/lower; stop words: nltk english less 'won'; irregular
 # Every word's stem computed in this process. A stem depends on the word alone (stop
 # words are the analyzers' own), so all stemming analyzers share it.
 _STEMS: dict[str, str] = {}
+# The most words a memo keeps (a million passages of news hold about 400,000 distinct
+# ones): past it, words are analysed and not kept, so that questions made of invented
+# words, in a bot that runs for months, cannot grow the memos without end.
+MEMO_WORDS = 1_500_000
 
 
 def _stem(word: str) -> str:
@@ -54,7 +58,9 @@ def _stem(word: str) -> str:
     try:
         return _STEMS[word]
     except KeyError:
-        stem = _STEMS[word] = snowball_stem(IRREGULAR.get(word, word))
+        stem = snowball_stem(IRREGULAR.get(word, word))
+        if len(_STEMS) < MEMO_WORDS:
+            _STEMS[word] = stem
         return stem
 
 
@@ -80,10 +86,17 @@ class Analyzer:
         try:
             return self._memo[word]
         except KeyError:
-            stem = self._stemmer(word) if self._stemmer else IRREGULAR.get(word, word)
-            self._memo[word] = stem
-            self._stemmed.append(word)
+            stem = self._analysed(word)
+            if len(self._memo) < MEMO_WORDS:
+                self._keep(word, stem)
             return stem
+
+    def _analysed(self, word: str) -> str:
+        return self._stemmer(word) if self._stemmer else IRREGULAR.get(word, word)
+
+    def _keep(self, word: str, term: str | None) -> None:
+        self._memo[word] = term
+        self._stemmed.append(word)
 
     def stems_since(self, mark: int) -> tuple[dict[str, str | None], int]:
         """The terms memoised since `mark` (0 at first), and the mark to ask from next:
@@ -95,9 +108,8 @@ class Analyzer:
     def learn(self, stems: dict[str, str | None]) -> None:
         """Memoise terms another analyzer with the same stop words and stemmer made."""
         for word, stem in stems.items():
-            if word not in self._memo:
-                self._memo[word] = stem
-                self._stemmed.append(word)
+            if word not in self._memo and len(self._memo) < MEMO_WORDS:
+                self._keep(word, stem)
                 if self._stemmer is not None and stem is not None:
                     _STEMS.setdefault(word, stem)
 
@@ -125,9 +137,11 @@ class Analyzer:
         try:
             return list(filter(None, map(memo.__getitem__, words)))
         except KeyError:  # words not seen yet
+            if len(memo) >= MEMO_WORDS:  # full: analyse them without keeping them
+                return list(filter(None, map(self.term, words)))
             for word in words:
                 if word not in memo:
-                    self.term(word)
+                    self._keep(word, self._analysed(word))
             return list(filter(None, map(memo.__getitem__, words)))
 
     def _terms_of_ascii(self, words: list[bytes]) -> list[str]:
@@ -135,6 +149,8 @@ class Analyzer:
         try:
             return list(filter(None, map(memo.__getitem__, words)))
         except KeyError:  # words not seen as bytes yet
+            if len(memo) >= MEMO_WORDS:  # full: analyse them without keeping them
+                return list(filter(None, (self.term(w.decode("ascii")) for w in words)))
             for word in words:
                 if word not in memo:
                     memo[word] = self.term(word.decode("ascii"))

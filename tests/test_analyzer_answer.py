@@ -1,5 +1,8 @@
 from itertools import product
 
+import pytest
+
+from newsdesk.index import analyzer as analyzer_module
 from newsdesk.index.analyzer import STOPWORDS, Analyzer
 from newsdesk.index.answer import (
     Candidate,
@@ -33,6 +36,27 @@ def test_no_word_has_an_empty_term():
             assert analyzer.term(word) != "", word
         assert analyzer.terms(" ".join(sorted(words))) == [
             term for word in sorted(words) if (term := analyzer.term(word)) is not None]
+
+
+def test_memos_stop_growing_at_their_limit_and_terms_stay_the_same(
+        monkeypatch: pytest.MonkeyPatch):
+    # A bot's questions may be made of invented words: the memos keep at most about
+    # MEMO_WORDS of them (one text's words more), and the terms do not change.
+    monkeypatch.setattr(analyzer_module, "MEMO_WORDS", len(STOPWORDS) + 50)
+    monkeypatch.setattr(analyzer_module, "_STEMS", {})
+    texts = [" ".join(f"zorbled{n}x{i} walking" for i in range(20)) for n in range(30)]
+    capped = Analyzer()
+    for text in texts:
+        spans = [(0, len(text))]
+        assert capped.sentence_terms(text, spans) == [capped.terms(text)]
+        assert capped.terms(text) == [t for w in text.split() if (t := capped.term(w))]
+        assert capped.sentence_terms(text + " é", spans) == [capped.terms(text)]
+    limit = analyzer_module.MEMO_WORDS + 20 * 2  # one text's words more
+    assert len(capped._memo) <= limit and len(capped._ascii_memo) <= limit
+    assert len(analyzer_module._STEMS) <= limit
+    monkeypatch.setattr(analyzer_module, "MEMO_WORDS", 10**6)
+    unlimited = Analyzer()
+    assert [unlimited.terms(t) for t in texts] == [capped.terms(t) for t in texts]
 
 
 def test_irregular_forms_meet_their_base_form():
