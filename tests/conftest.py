@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,20 +51,25 @@ def article(n: int, **fields) -> dict:
     return record
 
 
-@pytest.fixture
-def workers_started_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Worker processes get the first chunks whatever the machine's speed: the pool
-    waits for each new worker to say it has started before it asks whether it is usable
-    (otherwise a fast machine may do all the work here before a worker is up)."""
+def waiting_for_start(usable: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """`analysis_pool._Worker.usable` that first waits for a new worker to say it has
+    started, so that workers get the first chunks whatever the machine's speed
+    (otherwise a fast machine may do all the work here before a worker is up). Also
+    used by scripts the tests run in processes of their own."""
     import select
 
-    from newsdesk.index import analysis_pool
-
-    usable = analysis_pool._Worker.usable
-
-    def once_started(self: analysis_pool._Worker) -> bool:
+    def once_started(self: Any) -> bool:
         if self._alive and not self._ready:
             select.select([self._process.stdout], [], [], 60)
         return usable(self)
 
-    monkeypatch.setattr(analysis_pool._Worker, "usable", once_started)
+    return once_started
+
+
+@pytest.fixture
+def workers_started_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes get the first chunks (see `waiting_for_start`)."""
+    from newsdesk.index import analysis_pool
+
+    monkeypatch.setattr(analysis_pool._Worker, "usable",
+                        waiting_for_start(analysis_pool._Worker.usable))

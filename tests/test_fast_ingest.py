@@ -400,22 +400,23 @@ def test_a_dead_worker_or_a_failing_item_loses_nothing_and_keeps_the_order():
 
 
 UNGUARDED_SCRIPT = """
-import sys, threading, asyncio, time
+import sys, threading, asyncio
 from pathlib import Path
-from newsdesk.index import Archive, IndexSettings, ingest
+from newsdesk.index import Archive, IndexSettings, analysis_pool, ingest
+from tests.conftest import waiting_for_start
 with open(sys.argv[3], "a") as runs:  # were this run again in a worker, it would show
     print("run", file=runs)
 ingest.POOL_MIN_RECORDS = 10
 ingest.pool_workers = lambda: 2
+analysis_pool._Worker.usable = waiting_for_start(analysis_pool._Worker.usable)
 analysed_here = []
 analyse = ingest.analyse_record
 
-def slow_analyse(item, analyzer):  # in this process only: the workers get work
+def counted(item, analyzer):  # in this process only: the workers get work
     analysed_here.append(item)
-    time.sleep(0.05)
     return analyse(item, analyzer)
 
-ingest.analyse_record = slow_analyse
+ingest.analyse_record = counted
 archive = Archive(IndexSettings(Path(sys.argv[1])))
 reports = []
 add = threading.Thread(target=lambda: reports.append(archive.add([Path(sys.argv[2])])))
