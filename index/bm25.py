@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -160,14 +161,31 @@ class Terms:
         return terms
 
 
+class TermPostings(NamedTuple):
+    """A term's postings in one segment."""
+
+    docs: np.ndarray  # the documents holding it, ascending
+    pairs: np.ndarray  # per document, the number of its (tf, length) pair
+    # For a term held by many of the segment's documents, its column: every document's
+    # pair number, `len(pair_tf)` for those without it (None for other terms).
+    column: np.ndarray | None
+
+
 class Postings:
     """One segment's inverted index: for each term the documents holding it (ascending)
     and, per posting, the number of its (term frequency, document length) pair; and each
-    document's length in terms."""
+    document's length in terms.
+
+    The terms held by over 1 / _COLUMN_SHARE of the documents also have a column (see
+    `TermPostings`): a question of such common words ("said") finds their weight in
+    its candidates by indexing the columns, where finding candidates in postings of
+    most documents costs a pass over those postings or a binary search per candidate.
+    """
 
     def __init__(self, terms: Terms, offsets: np.ndarray, docs: np.ndarray,
                  pairs: np.ndarray, pair_tf: np.ndarray, pair_len: np.ndarray,
-                 doc_len: np.ndarray) -> None:
+                 doc_len: np.ndarray, column_terms: np.ndarray | None = None,
+                 columns: np.ndarray | None = None) -> None:
         self.terms = terms
         self.offsets = offsets
         self.docs = docs
@@ -175,6 +193,11 @@ class Postings:
         self.pair_tf = pair_tf
         self.pair_len = pair_len
         self.doc_len = doc_len
+        # (ascending term numbers, and a row of `columns` each)
+        self.column_terms = (np.empty(0, dtype=np.int64) if column_terms is None
+                             else column_terms)
+        self.columns = (np.empty((0, len(doc_len)), dtype=np.uint16) if columns is None
+                        else columns)
 
     @property
     def size(self) -> int:
@@ -184,13 +207,23 @@ class Postings:
     def df(self) -> np.ndarray:
         return np.diff(np.asarray(self.offsets))
 
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(documents, pair numbers) of `term`, None when no document has it."""
+    def postings(self, term: str) -> TermPostings | None:
+        """The postings of `term`, None when no document has it."""
         tid = self.terms.number(term)
         if tid is None:
             return None
         lo, hi = self.offsets[tid], self.offsets[tid + 1]
-        return self.docs[lo:hi], self.pairs[lo:hi]
+        if lo == hi:
+            return None
+        return TermPostings(self.docs[lo:hi], self.pairs[lo:hi], self._column_of(tid))
+
+    def _column_of(self, tid: int) -> np.ndarray | None:
+        if not len(self.column_terms) or tid < int(self.column_terms[0]):
+            return None
+        row = int(np.searchsorted(self.column_terms, tid))
+        if row < len(self.column_terms) and int(self.column_terms[row]) == tid:
+            return self.columns[row]
+        return None
 
     def deleted_df(self, deleted: np.ndarray) -> np.ndarray:
         """Per term, how many of the `deleted` documents (a mask) hold it."""
@@ -237,8 +270,10 @@ class Postings:
                              np.concatenate([c[2] for c in chunks]), count, len(doc_len))
         lengths = np.asarray(doc_len, dtype=np.int64)
         pairs, pair_tf, pair_len = _pairs(tf, lengths[docs])
+        column_terms, columns = _columns(offsets, docs, pairs, len(doc_len), len(pair_tf))
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
-                   pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32))
+                   pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32),
+                   column_terms=column_terms, columns=columns)
 
     def over(self, terms: Terms) -> Postings:
         """These postings with their terms named by `terms`, which may name more (those
@@ -248,14 +283,16 @@ class Postings:
             raise ValueError(f"{len(terms)} terms for postings of {len(self.offsets) - 1}")
         offsets = np.concatenate((self.offsets, np.full(extra, self.offsets[-1])))
         return Postings(terms, offsets, self.docs, self.pairs, self.pair_tf, self.pair_len,
-                        self.doc_len)
+                        self.doc_len, self.column_terms, self.columns)
 
     _ARRAYS = ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len")
+    _COLUMN_ARRAYS = ("column_terms", "columns")  # saved only when there are columns
 
     def save(self, folder: Path, prefix: str) -> None:
         """Write the arrays (the terms are saved apart: `Terms.save`)."""
         folder.mkdir(parents=True, exist_ok=True)
-        for name in self._ARRAYS:
+        names = self._ARRAYS + (self._COLUMN_ARRAYS if len(self.column_terms) else ())
+        for name in names:
             np.save(folder / f"{prefix}.{name}.npy", np.asarray(getattr(self, name)))
 
     @classmethod
@@ -263,10 +300,17 @@ class Postings:
         def array(name: str) -> np.ndarray:
             return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
 
+        names = cls._ARRAYS
+        if (folder / f"{prefix}.column_terms.npy").is_file():  # (older segments have none)
+            names += cls._COLUMN_ARRAYS
         # Plain arrays over the maps: numpy's memmap subclass makes every slice cost more.
-        loaded = cls(terms, **{name: np.asarray(array(name)) for name in cls._ARRAYS})
+        loaded = cls(terms, **{name: np.asarray(array(name)) for name in names})
         if len(loaded.offsets) != len(terms) + 1:
             raise ValueError(f"{folder / prefix}: the postings do not fit the terms")
+        columns, held = loaded.columns, loaded.column_terms
+        if (columns.shape != (len(held), loaded.size)
+                or (len(held) and not 0 <= held[0] <= held[-1] < len(terms))):
+            raise ValueError(f"{folder / prefix}: the columns do not fit the postings")
         return loaded
 
 
@@ -319,37 +363,51 @@ class Bm25:
     @cached_property
     def _pair_weights(self) -> list[np.ndarray]:
         """Per part, the weight of each (tf, length) pair, written as rank-bm25 writes
-        it so that the floating-point results are equal."""
+        it so that the floating-point results are equal; then a 0, the weight of the
+        mark for "not held" in columns."""
         k1, b = self.params.k1, self.params.b
         avgdl = self.avgdl or 1.0  # 0 only when no document has a term: nothing is scored
         weights = []
         for part in self._parts:
             tf = part.postings.pair_tf.astype(np.float64)
-            weights.append(tf * (k1 + 1) / (tf + k1 * (1 - b + b * part.postings.pair_len
-                                                        / avgdl)))
+            weights.append(np.append(tf * (k1 + 1) / (tf + k1 * (1 - b + b * part.postings
+                                                                 .pair_len / avgdl)), 0.0))
         return weights
-
-    def _weighted(self, term: str) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
-        """Per part holding `term`: its first document's number, the documents (part's
-        numbering) and their BM25 weights for the term."""
-        idf = self.idf(term)
-        if idf is None:
-            return
-        for part, base, table in zip(self._parts, self._bases, self._pair_weights,
-                                     strict=False):
-            found = part.postings.postings(term)
-            if found is not None:
-                yield base, found[0], _weights(idf, table, found[1])
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every document for the query `terms` (repeats count, as in
-        rank-bm25); deleted documents score 0."""
-        places, weights = [], []
+        rank-bm25); deleted documents score 0.
+
+        The terms are added in query order, as rank-bm25 adds them, so each sum is the
+        same to the last bit: postings up to the first column in one `summed_at`, then
+        each term's column or postings in turn.
+        """
+        places: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        scores: np.ndarray | None = None
         for term in terms:
-            for base, docs, found in self._weighted(term):
-                places.append(docs + base if base else docs)
-                weights.append(found)
-        scores = summed_at(self.size, places, weights)
+            idf = self.idf(term)
+            if idf is None:
+                continue
+            for part, base, table in zip(self._parts, self._bases, self._pair_weights,
+                                         strict=False):
+                found = part.postings.postings(term)
+                if found is None:
+                    continue
+                if found.column is not None:
+                    if scores is None:
+                        scores = summed_at(self.size, places, weights)
+                    scores[base:base + len(found.column)] += _weights(idf, table, found.column)
+                    continue
+                docs = found.docs + base if base else found.docs
+                amounts = _weights(idf, table, found.pairs)
+                if scores is None:
+                    places.append(docs)
+                    weights.append(amounts)
+                else:
+                    np.add.at(scores, docs, amounts)  # (in order, as an indexed add)
+        if scores is None:
+            scores = summed_at(self.size, places, weights)
         if self.live is not None:
             scores[~self.live] = 0.0
         return scores
@@ -360,9 +418,10 @@ class Bm25:
         in `documents`, and the term's BM25 weight in each: `scores(terms)` on those
         documents alone, without an array over the whole index.
 
-        Per segment, a term whose postings are many times more than the documents is
-        looked up by binary search; otherwise its postings are placed through a map from
-        document to place (one per thread, reset after use).
+        Per segment, a term with a column is read from it at the documents; one whose
+        postings are many times more than the documents is looked up by binary search;
+        otherwise its postings are placed through a map from document to place (one per
+        thread, reset after use).
         """
         found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         spans = np.searchsorted(documents, self._bases).tolist()
@@ -377,8 +436,13 @@ class Bm25:
                     hit = part.postings.postings(term) if hi > lo else None
                     if hit is None or idf is None:
                         continue
-                    docs, pairs = hit
-                    if (hi - lo) * _SEARCH_COST < len(docs):
+                    docs, pairs, column = hit
+                    if column is not None:
+                        held = column[documents[lo:hi] - self._bases[n]]
+                        holds = held != len(self._pair_weights[n]) - 1
+                        places.append(lo + np.flatnonzero(holds))
+                        weights.append(_weights(idf, self._pair_weights[n], held[holds]))
+                    elif (hi - lo) * _SEARCH_COST < len(docs):
                         wanted = documents[lo:hi] - self._bases[n]
                         index = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
                         holds = docs[index] == wanted
@@ -442,7 +506,7 @@ class Bm25:
             hit = part.postings.postings(term)
             if hit is None:
                 continue
-            docs = hit[0] if part.deleted is None else hit[0][~part.deleted[hit[0]]]
+            docs = hit.docs if part.deleted is None else hit.docs[~part.deleted[hit.docs]]
             found.append(docs + base if base else docs)
         if not found:
             return np.empty(0, dtype=np.int64)
@@ -604,6 +668,9 @@ def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndar
 _COUNT_FROM = 6
 # A binary search costs about this many times placing one posting through a map.
 _SEARCH_COST = 16
+# A term held by over 1 / this share of a segment's documents gets a column (see
+# `Postings`); at 1/3 the column takes the space of its postings.
+_COLUMN_SHARE = 4
 # Tokens turned into postings at a time: bounds the memory of a build (about 40 bytes a
 # token) without giving up numpy's speed.
 _TOKENS_PER_CHUNK = 2_000_000
@@ -648,6 +715,20 @@ def sorted_by(major: np.ndarray, middle: np.ndarray, minor: np.ndarray, majors: 
     keys >>= minor_bits
     keys &= (1 << middle_bits) - 1
     return keys.astype(np.int32), minor
+
+
+def _columns(offsets: np.ndarray, docs: np.ndarray, pairs: np.ndarray, size: int,
+             pair_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The terms held by over 1 / _COLUMN_SHARE of the `size` documents, and a column
+    of each: every document's pair number for the term, `pair_count` where it is not
+    held."""
+    terms = np.flatnonzero(np.diff(offsets) * _COLUMN_SHARE > size)
+    dtype = np.uint16 if pair_count < np.iinfo(np.uint16).max else np.int32
+    columns = np.full((len(terms), size), pair_count, dtype=dtype)
+    for row, term in enumerate(terms.tolist()):
+        lo, hi = offsets[term], offsets[term + 1]
+        columns[row, docs[lo:hi]] = pairs[lo:hi]
+    return terms, columns
 
 
 def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -209,3 +209,54 @@ def test_summed_at_adds_as_indexed_adds_do_bit_for_bit():
             for where, amount in zip(places, amounts, strict=True):
                 expected[where] += amount
             assert np.array_equal(summed_at(size, places, amounts), expected)
+
+
+def test_columns_of_common_terms_score_and_match_as_their_postings_bit_for_bit(
+        tmp_path: Path, monkeypatch):
+    """Terms held by many documents are read from columns: scores and matches are the
+    same to the last bit as from postings alone, over several segments with deletions,
+    saved and loaded, whichever terms have columns."""
+    import newsdesk.index.bm25 as bm25_module
+
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(400)]
+    weights = 1 / np.arange(1, len(vocab) + 1) ** 0.8
+    weights /= weights.sum()
+    segments = [[list(rng.choice(vocab, size=rng.integers(0, 40), p=weights))
+                 for _ in range(size)] for size in (900, 300, 40)]
+    deleted = [None, rng.random(300) < 0.2, rng.random(40) < 0.5]
+    queries = [*queries_from([d for s in segments for d in s], 60, seed=9), ["w0"] * 3]
+
+    def index(share: int, folder: Path) -> Bm25:
+        monkeypatch.setattr(bm25_module, "_COLUMN_SHARE", share)
+        parts = []
+        for n, (docs, gone) in enumerate(zip(segments, deleted, strict=True)):
+            postings = Postings.build(docs)
+            parts.append(Part(saved_and_loaded(postings, folder / str(n)), gone))
+        return Bm25(parts, Bm25Params())
+
+    plain, columned = index(0, tmp_path / "plain"), index(4, tmp_path / "columns")
+    assert all(len(p.postings.column_terms) == 0 for p in plain._parts)
+    assert all(len(p.postings.column_terms) > 0 for p in columned._parts)
+    assert any(len(p.postings.columns[0]) and p.postings.columns.dtype == np.uint16
+               for p in columned._parts)
+    for query in queries:
+        assert np.array_equal(columned.scores(query), plain.scores(query)), query
+        for share in (0.05, 0.5, 1.0):  # few candidates (binary search), many (the map)
+            live = np.flatnonzero(plain.live)
+            documents = np.sort(rng.choice(live, int(len(live) * share), replace=False))
+            expected = plain.matches(query, documents)
+            got = columned.matches(query, documents)
+            assert got.keys() == expected.keys()
+            for term in got:
+                assert np.array_equal(got[term][0], expected[term][0])
+                assert np.array_equal(got[term][1], expected[term][1])
+
+
+def test_columns_that_do_not_fit_their_postings_are_refused(tmp_path: Path):
+    postings = Postings.build([["storm", "school"], ["storm"], ["bridge", "storm"]])
+    assert postings.column_terms.tolist() == [0, 1, 2]  # each is in over 1/4 of them
+    saved_and_loaded(postings, tmp_path)
+    np.save(tmp_path / "p.columns.npy", np.zeros((1, 2), dtype=np.uint16))
+    with pytest.raises(ValueError, match="columns do not fit"):
+        Postings.load(tmp_path, "p", Terms.load(tmp_path, 3))
