@@ -38,6 +38,8 @@ import numpy as np
 # A segment's dictionary of terms costs about as much to make as finding this share of
 # its terms by their keys (see `Terms`).
 _LOOKUPS_PER_DICTIONARY = 16
+# Terms found by their keys that a segment keeps (the words of some thousand questions).
+_FOUND_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Terms:
         self._text = text
         self._crc_keys = crc_keys
         self._looked_up = 0  # terms found by their keys so far
+        self._found: dict[str, int | None] = {}
         if words is not None:
             self.__dict__["words"] = words
             self._count = len(words)
@@ -92,12 +95,11 @@ class Terms:
     def __len__(self) -> int:
         return self._count
 
-    def _by_keys(self, lookups: int) -> bool:
-        """Whether to find `lookups` more terms by their keys, not in the dictionary."""
+    def _by_keys(self, more: int) -> bool:
+        """Whether to find `more` terms by their keys, not in the dictionary."""
         if self._crc_keys is None or "numbers" in self.__dict__:
             return False
-        self._looked_up += lookups
-        return self._looked_up * _LOOKUPS_PER_DICTIONARY < self._count
+        return (self._looked_up + more) * _LOOKUPS_PER_DICTIONARY < self._count
 
     def number(self, term: str) -> int | None:
         """The term's number, None if it is not one of these."""
@@ -106,7 +108,18 @@ class Terms:
         return self._found_by_key(term)
 
     def _found_by_key(self, term: str) -> int | None:
+        """The term's number found by its key; the last _FOUND_KEPT found are kept (a
+        question looks its terms up in every segment, for postings and frequencies)."""
+        if term in self._found:
+            return self._found[term]
+        if len(self._found) >= _FOUND_KEPT:
+            self._found = {}  # (a new dict: other threads keep reading the old one)
+        self._found[term] = number = self._search_keys(term)
+        return number
+
+    def _search_keys(self, term: str) -> int | None:
         assert self._crc_keys is not None
+        self._looked_up += 1
         data = term.encode("utf-8")
         crc = zlib.crc32(data)
         keys = self._crc_keys
@@ -132,6 +145,15 @@ class Terms:
         if "words" in self.__dict__:
             return self.words[number]
         return self.word_bytes(number).decode("utf-8")
+
+    def words_of(self, numbers: np.ndarray) -> list[str]:
+        """`word` of each of `numbers`."""
+        if "words" in self.__dict__:
+            return [self.words[n] for n in numbers.tolist()]
+        starts = self._line_starts
+        text = self._text
+        return [text[start:end - 1].decode("utf-8") for start, end in
+                zip(starts[numbers].tolist(), starts[numbers + 1].tolist(), strict=True)]
 
     def word_bytes(self, number: int) -> bytes:
         starts = self._line_starts

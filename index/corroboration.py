@@ -60,19 +60,20 @@ def signature(terms: Sequence[str], weights: Weights) -> frozenset[str]:
     counts = Counter(terms)
     distinct = list(counts)
     scores = np.asarray([counts[t] for t in distinct]) * np.asarray(weights(distinct))
-    return strongest(scores, distinct.__getitem__)
+    return strongest(scores, lambda at: [distinct[i] for i in at.tolist()])
 
 
-def strongest(scores: np.ndarray, name: Callable[[int], str]) -> frozenset[str]:
-    """The names of the `SIGNATURE_TERMS` highest `scores` (of distinct terms; `name`
-    gives the i-th's), ties going to the alphabetically first, in whatever order the
-    terms come: only the names needed are asked for."""
+def strongest(scores: np.ndarray, names: Callable[[np.ndarray], list[str]]
+              ) -> frozenset[str]:
+    """The names of the `SIGNATURE_TERMS` highest `scores` (of distinct terms; `names`
+    gives those of the terms at some places), ties going to the alphabetically first, in
+    whatever order the terms come: only the names needed are asked for."""
     if len(scores) <= SIGNATURE_TERMS:
-        return frozenset(map(name, range(len(scores))))
+        return frozenset(names(np.arange(len(scores))))
     last = len(scores) - SIGNATURE_TERMS
     kth = np.partition(scores, last)[last]
-    chosen = [name(i) for i in np.flatnonzero(scores > kth).tolist()]
-    tied = sorted(name(i) for i in np.flatnonzero(scores == kth).tolist())
+    chosen = names(np.flatnonzero(scores > kth))
+    tied = sorted(names(np.flatnonzero(scores == kth)))
     return frozenset(chosen + tied[:SIGNATURE_TERMS - len(chosen)])
 
 

@@ -367,7 +367,7 @@ class Searcher:
             part, terms, counts = self.snapshot.article_terms(article)
             words = self.snapshot.entries[part].segment.articles.terms
             scores = counts * self._bm25.part_term_weights(part, terms)
-            found = strongest(scores, lambda i: words.word(int(terms[i])))
+            found = strongest(scores, lambda at: words.words_of(terms[at]))
             if len(self._signatures) > _SIGNATURES_KEPT:
                 self._signatures = {}  # a new dict: other threads keep reading the old one
             self._signatures[article] = found

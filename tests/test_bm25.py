@@ -90,7 +90,10 @@ def test_saved_terms_are_found_by_their_keys_without_reading_them_all(tmp_path: 
         assert loaded.word(number) == words[number]
     assert loaded.number("absent") is None and loaded.number("term") is None
     assert loaded.numbers_of(["x", "nope", "term7"]).tolist() == [2002, -1, 7]
+    picked = np.asarray([2002, 0, 2000, 5])
+    assert loaded.words_of(picked) == [words[n] for n in picked.tolist()]
     assert "numbers" not in vars(loaded) and "words" not in vars(loaded)  # neither made
+    assert loaded.words_of(picked) == Terms(words).words_of(picked)
     assert loaded.words == words and len(loaded) == len(words)
 
 

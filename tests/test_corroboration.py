@@ -73,7 +73,8 @@ def test_strongest_terms_are_those_a_stable_sort_of_every_term_gives():
         order = sorted(range(len(names)), key=names.__getitem__)
         by_score = np.argsort(-scores[order], kind="stable")[:SIGNATURE_TERMS]
         expected = frozenset(names[order[i]] for i in by_score.tolist())
-        assert strongest(scores, names.__getitem__) == expected
+        named = np.asarray(names, dtype=object)
+        assert strongest(scores, lambda at, named=named: named[at].tolist()) == expected
 
 
 def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(archive: Archive,
