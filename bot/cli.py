@@ -69,8 +69,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     import discord
 
+    from newsdesk.allocator import keep_freed_memory
+
     from .settings import discord_settings, load_token
 
+    keep_freed_memory()  # (a process that answers for weeks: see allocator.py)
     config = load_config(args.config)
     settings = discord_settings(config)
     bot = make_bot(args, config, settings)
