@@ -198,8 +198,7 @@ class Searcher:
         coverage = dict(zip(pool.passages, pool.coverage, strict=True))
         if not any(coverage[p] >= self.ranking.answer_coverage - 1e-9 for p in chosen):
             return Answer(query, [])  # only weak matches: "nothing found" is the honest answer
-        score_of = dict(zip(pool.passages, pool.scores, strict=True))
-        hits, answering_terms = self._hits(query, chosen, copies, score_of)
+        hits, answering_terms = self._hits(query, chosen, copies, pool.score_of)
         said = sum(share for term, share in pool.shares.items() if term in answering_terms)
         return Answer(query, hits, said >= self.ranking.confident_coverage - 1e-9)
 
@@ -284,9 +283,7 @@ class Searcher:
     def _coverage_of(self, shares: dict[str, float], passages: np.ndarray) -> np.ndarray:
         """The share of the question's weight each of `passages` (ascending) holds:
         `coverage` for those passages alone, added in the same order (0 if deleted)."""
-        found = self._bm25.matches(shares, passages)
-        coverage = summed_at(len(passages), [found[t][0] for t in shares],
-                             list(shares.values()))
+        coverage = _coverage(self._bm25.matches(shares, passages), shares, len(passages))
         if self._bm25.live is not None:
             coverage[~self._bm25.live[passages]] = 0.0
         return coverage
@@ -319,8 +316,7 @@ class Searcher:
             found = self._bm25.matches(terms, candidates)
             scores = _summed(found, terms, len(candidates))
         shares = self._shares(query) if shares is None else shares
-        coverage = summed_at(len(candidates), [found[t][0] for t in shares],
-                             list(shares.values()))
+        coverage = _coverage(found, shares, len(candidates))
         _boost(scores, self._lead[candidates], ranking.lead_boost)
         if query.period is not None:
             _boost(scores, self._articles_in_period(query.period)[articles],
@@ -414,7 +410,7 @@ class Searcher:
         copies."""
         snap = self.snapshot
         texts = _PassageTexts(snap, self.store)
-        score_of = dict(zip(pool.passages, pool.scores, strict=True))
+        score_of = pool.score_of
         # (Python numbers: numpy's scalars cost more than they save for a few dozen.)
         at = np.asarray(pool.passages, dtype=np.int64)
         article_of = dict(zip(pool.passages, snap.passage_article[at].tolist(), strict=True))
@@ -512,6 +508,11 @@ class _Pool:
     scores: list[float]
     coverage: list[float]
 
+    @cached_property
+    def score_of(self) -> dict[int, float]:
+        """Each passage's score, by its number."""
+        return dict(zip(self.passages, self.scores, strict=True))
+
 
 def _needed_terms(shares: dict[str, float], min_coverage: float) -> list[str]:
     """The weightiest terms, down to where the rest weigh less than `min_coverage`: a
@@ -599,6 +600,13 @@ def _summed(found: dict[str, tuple[np.ndarray, np.ndarray]], terms: list[str],
     """BM25 scores of `size` documents from their matches (`Bm25.matches`) of `terms`,
     added up in query order, repeats counted, as `Bm25.scores` adds them."""
     return summed_at(size, [found[t][0] for t in terms], [found[t][1] for t in terms])
+
+
+def _coverage(found: dict[str, tuple[np.ndarray, np.ndarray]], shares: dict[str, float],
+              size: int) -> np.ndarray:
+    """The share of the question's weight each of `size` documents holds, from their
+    matches (`Bm25.matches`) of the question's terms, added in the order of `shares`."""
+    return summed_at(size, [found[t][0] for t in shares], list(shares.values()))
 
 
 def _boost(scores: np.ndarray, which: np.ndarray, factor: float) -> None:

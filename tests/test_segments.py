@@ -4,7 +4,9 @@ scratch over the live documents (and as rank-bm25); merges and removals keep it 
 from __future__ import annotations
 
 import json
+import math
 import random
+from collections import Counter
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -251,3 +253,27 @@ def test_article_terms_are_read_from_their_files_as_saved(tmp_path: Path):
                 assert counts.sum() == segment.articles.doc_len[a]  # every term, counted
     finally:
         archive.close()
+
+
+def test_the_mean_idf_is_over_every_live_term_whatever_order_the_segments_come_in():
+    """The epsilon floor's mean IDF, summed by document frequency: that of every term a
+    live document holds, and to the last bit the same for segments in any order."""
+    rng = np.random.default_rng(8)
+    vocab = [f"w{i}" for i in range(3000)]
+    weights = 1 / np.arange(1, len(vocab) + 1)
+    docs = [list(rng.choice(vocab, size=rng.integers(0, 30), p=weights / weights.sum()))
+            for _ in range(900)]
+    deleted = set(rng.choice(len(docs), 90, replace=False).tolist())
+    live = [set(d) for i, d in enumerate(docs) if i not in deleted]
+    df = Counter(term for terms in live for term in terms)
+    expected = sum(math.log(len(live) - f + 0.5) - math.log(f + 0.5)
+                   for f in df.values()) / len(df)
+    cuts = [0, 400, 850, 900]  # the last part has terms the others lack
+    parts = []
+    for lo, hi in pairwise(cuts):
+        gone = np.asarray([i in deleted for i in range(lo, hi)])
+        parts.append(Part(Postings.build(docs[lo:hi]), gone if gone.any() else None))
+    means = [Bm25(order, Bm25Params())._df.mean_idf(len(live))
+             for order in (parts, parts[::-1], [parts[1], parts[2], parts[0]])]
+    assert means[0] == means[1] == means[2]
+    assert math.isclose(means[0], expected, rel_tol=1e-12)
