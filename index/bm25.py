@@ -17,8 +17,10 @@ number of its (term frequency, document length) pair instead: a segment has a fe
 thousand distinct pairs, whose weights are computed once per index version, so a
 query term costs one look-up in that small table and one multiply-add per posting.
 Unlike rank-bm25, which loops over every document in Python for every query term, only
-the documents in the term's postings are touched. Nothing is pickled: a segment is a
-handful of .npy files and a term list, memory-mapped on load.
+the documents in the term's postings are touched (or, for a word held by over a quarter
+of a segment's documents, its column: every document's pair number, read at the
+candidates or added whole). Nothing is pickled: a segment is a handful of .npy files and
+a term list, memory-mapped on load.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import numpy as np
 _LOOKUPS_PER_DICTIONARY = 16
 # Terms found by their keys that a segment keeps (the words of some thousand questions).
 _FOUND_KEPT = 10_000
+_UNKNOWN = -1  # (not a term's number: not looked up yet)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Terms:
         self._text = text
         self._crc_keys = crc_keys
         self._looked_up = 0  # terms found by their keys so far
-        self._found: dict[str, int | None] = {}
+        self._found: dict[str, int | None] = {}  # term -> number (None: not here)
         if words is not None:
             self.__dict__["words"] = words
             self._count = len(words)
@@ -108,13 +111,14 @@ class Terms:
         return self._found_by_key(term)
 
     def _found_by_key(self, term: str) -> int | None:
-        """The term's number found by its key; the last _FOUND_KEPT found are kept (a
-        question looks its terms up in every segment, for postings and frequencies)."""
-        if term in self._found:
-            return self._found[term]
-        if len(self._found) >= _FOUND_KEPT:
-            self._found = {}  # (a new dict: other threads keep reading the old one)
-        self._found[term] = number = self._search_keys(term)
+        """The term's number found by its key. Terms found are kept, up to _FOUND_KEPT
+        and then afresh (a question looks each of its terms up several times)."""
+        found = self._found  # (read once: another thread may start a new one)
+        number = found.get(term, _UNKNOWN)
+        if number is _UNKNOWN:
+            if len(found) >= _FOUND_KEPT:
+                found = self._found = {}
+            found[term] = number = self._search_keys(term)
         return number
 
     def _search_keys(self, term: str) -> int | None:
@@ -329,11 +333,19 @@ class Postings:
         loaded = cls(terms, **{name: np.asarray(array(name)) for name in names})
         if len(loaded.offsets) != len(terms) + 1:
             raise ValueError(f"{folder / prefix}: the postings do not fit the terms")
-        columns, held = loaded.columns, loaded.column_terms
-        if (columns.shape != (len(held), loaded.size)
-                or (len(held) and not 0 <= held[0] <= held[-1] < len(terms))):
+        if not loaded._columns_fit():
             raise ValueError(f"{folder / prefix}: the columns do not fit the postings")
         return loaded
+
+    def _columns_fit(self) -> bool:
+        """Whether the columns are a row of pair numbers (unsigned) for each of some of
+        the terms, in ascending order. (Their values are not read: a load reads no
+        array whole.)"""
+        held, columns = self.column_terms, self.columns
+        if columns.shape != (len(held), self.size) or columns.dtype.kind != "u":
+            return False
+        return not len(held) or (held[0] >= 0 and held[-1] < len(self.offsets) - 1
+                                 and bool(np.all(np.diff(held) > 0)))
 
 
 @dataclass(frozen=True)
@@ -623,9 +635,10 @@ class _DocumentFrequencies:
         the epsilon floor is a share of it.
 
         Terms are counted by document frequency (most share theirs with thousands of
-        others), and each frequency's IDF times its count added with fsum: the same sum
-        whatever order segments list the terms in, over a few thousand frequencies
-        rather than every term (at 1M passages, 63 -> 4 ms a load)."""
+        others), and each frequency's IDF times its count added exactly: the sum of
+        every term's IDF, whatever order segments list the terms in, over a few
+        thousand frequencies rather than every term (at 1M passages, 63 -> 4 ms a
+        load)."""
         counts = np.bincount(self._df)
         if self._extra:
             extra = np.bincount(np.fromiter(self._extra.values(), dtype=np.int64))
@@ -637,7 +650,14 @@ class _DocumentFrequencies:
             return 0.0
         idf = np.log(n_docs - frequencies + 0.5) - np.log(frequencies + 0.5)
         how_many = counts[frequencies]
-        return math.fsum((idf * how_many).tolist()) / int(how_many.sum())
+        # Each IDF split in two halves of 26 bits (Veltkamp): times a count below 2**27,
+        # each half's product is exact, so fsum gives the sum of every term's IDF
+        # exactly rounded, as adding them one by one with fsum did.
+        assert int(how_many.max()) < 1 << 27
+        scaled = idf * (2.0 ** 27 + 1)
+        high = scaled - (scaled - idf)
+        exact = np.concatenate((high * how_many, (idf - high) * how_many))
+        return math.fsum(exact.tolist()) / int(how_many.sum())
 
 
 def _padded(counts: np.ndarray, size: int) -> np.ndarray:
@@ -761,7 +781,7 @@ def _columns(offsets: np.ndarray, docs: np.ndarray, pairs: np.ndarray, size: int
     of each: every document's pair number for the term, `pair_count` where it is not
     held."""
     terms = np.flatnonzero(np.diff(offsets) * _COLUMN_SHARE > size)
-    dtype = np.uint16 if pair_count < np.iinfo(np.uint16).max else np.int32
+    dtype = np.uint16 if pair_count < np.iinfo(np.uint16).max else np.uint32
     columns = np.full((len(terms), size), pair_count, dtype=dtype)
     for row, term in enumerate(terms.tolist()):
         lo, hi = offsets[term], offsets[term + 1]

@@ -260,6 +260,11 @@ def test_columns_that_do_not_fit_their_postings_are_refused(tmp_path: Path):
     postings = Postings.build([["storm", "school"], ["storm"], ["bridge", "storm"]])
     assert postings.column_terms.tolist() == [0, 1, 2]  # each is in over 1/4 of them
     saved_and_loaded(postings, tmp_path)
-    np.save(tmp_path / "p.columns.npy", np.zeros((1, 2), dtype=np.uint16))
-    with pytest.raises(ValueError, match="columns do not fit"):
-        Postings.load(tmp_path, "p", Terms.load(tmp_path, 3))
+    good = postings.columns
+    for name, bad in (("columns", np.zeros((1, 2), dtype=np.uint16)),  # wrong shape
+                      ("columns", good.astype(np.int32)),  # signed
+                      ("column_terms", np.asarray([1, 0, 2]))):  # out of order
+        np.save(tmp_path / f"p.{name}.npy", bad)
+        with pytest.raises(ValueError, match="columns do not fit"):
+            Postings.load(tmp_path, "p", Terms.load(tmp_path, 3))
+        saved_and_loaded(postings, tmp_path)
