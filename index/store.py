@@ -328,8 +328,10 @@ class Store:
             for column in ("terms", "terms_version"):
                 if column not in columns:
                     self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
-            # Passages are cut when the index is built (passages.py), no longer stored.
+            # Passages are cut when the index is built (passages.py), no longer stored,
+            # and stems are computed (snowball.py), no longer looked up.
             self._db.execute("DROP TABLE IF EXISTS passages")
+            self._db.execute("DROP TABLE IF EXISTS stem_memo")
             if self._db.columns("meta"):
                 self._db.execute("DELETE FROM meta WHERE key = 'passage_window'")
 

@@ -238,6 +238,20 @@ def test_a_store_written_as_json_by_an_earlier_newsdesk_reads_as_a_new_one(tmp_p
     db.close()
 
 
+def test_tables_an_earlier_newsdesk_kept_are_dropped_and_the_articles_kept(tmp_path: Path):
+    db = Database(tmp_path / "s.sqlite3")
+    Store(db).add([StoredArticle.of(Article("a", "T", "Wire", "Story one happened."),
+                                    [(0, 19)], [["stori", "one", "happen"]])], "v1")
+    db.execute("CREATE TABLE stem_memo (word TEXT PRIMARY KEY, stem TEXT NOT NULL)")
+    db.execute("CREATE TABLE passages (id TEXT)")
+    db.close()
+    db = Database(tmp_path / "s.sqlite3")
+    store = Store(db)
+    assert not db.columns("stem_memo") and not db.columns("passages")
+    assert list(store.articles(["a"])) == ["a"]
+    db.close()
+
+
 def test_a_new_database_has_pages_an_article_fits_in_and_an_old_one_keeps_its_own(
         tmp_path: Path):
     old = sqlite3.connect(tmp_path / "old.sqlite3")
