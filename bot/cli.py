@@ -9,13 +9,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 from newsdesk.index import Config, ConfigError, load_config
 from newsdesk.index.cli import ExtraCommand
 from newsdesk.index.cli import main as index_main
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .client import NewsdeskBot
     from .settings import DiscordSettings, Secret
 

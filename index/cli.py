@@ -10,11 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.prompt import Confirm
-from rich.text import Text
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import newsdesk
 
@@ -27,14 +24,56 @@ from . import (
     parse_day,
     plural,
 )
-from . import console as show
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# rich (and console.py, which lays things out with it) is imported when something is
+# first printed through it: a reading command with --json prints without it, about 40 ms
+# sooner (a script asking one question a process, the add-and-ask benchmark).
+
+
+class _Renderers:
+    """console.py's functions and classes, each importing it when first called (a
+    renderer handed on for text output costs nothing when JSON is printed)."""
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        def called(*args: Any, **kwargs: Any) -> Any:
+            from . import console
+
+            made = [a.made() if isinstance(a, _LazyConsole) else a for a in args]
+            return getattr(console, name)(*made, **kwargs)
+
+        return called
+
+
+show: ModuleType = _Renderers()  # type: ignore[assignment]
+
+
+class _LazyConsole:
+    """A rich Console, made when first used."""
+
+    def __init__(self, **options: object) -> None:
+        self._options = options
+        self._made: Console | None = None
+
+    def made(self) -> Console:
+        """The Console itself (what rich's own classes are handed)."""
+        if self._made is None:
+            from rich.console import Console
+
+            self._made = Console(**self._options)  # type: ignore[arg-type]
+        return self._made
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.made(), name)
 
 
 class UsageError(UserError):
     """A command given without what it needs, in one line."""
 
 
-Handler = Callable[[argparse.Namespace, Console, Console], int]
+Handler = Callable[[argparse.Namespace, "Console", "Console"], int]
 
 
 @dataclass(frozen=True)
@@ -179,8 +218,8 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) -> int:
     args = build_parser(extra).parse_args(argv)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out: Console = _LazyConsole(highlight=False)  # type: ignore[assignment]
+    err: Console = _LazyConsole(stderr=True, highlight=False)  # type: ignore[assignment]
     handlers = {**COMMANDS, **{c.name: c.run for c in extra}}
     try:
         return handlers[args.command](args, out, err)
@@ -188,6 +227,8 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except UserError as exc:
+        from rich.text import Text
+
         err.print(Text.assemble(("newsdesk: error:", "red"), " ", show.clean(str(exc))),
                   soft_wrap=True)
         return 2
@@ -213,6 +254,8 @@ def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
     behind is searched as it is (a reader never waits for a writer), with a note."""
     if archive.is_ready():
         return
+    from rich.text import Text
+
     if archive.has_index():
         err.print(Text(f"newsdesk: answering from the current index; an update is pending "
                        f"({archive.stale_reason()}): 'newsdesk rebuild' brings it up to date.",
@@ -226,6 +269,8 @@ def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     from . import is_url
 
     config = load_config(args.config)
@@ -307,6 +352,8 @@ def cmd_timeline(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_watch(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     archive = _open(args)
     try:
         if args.action == "add":
@@ -331,6 +378,8 @@ def cmd_watch(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     from . import is_url
 
     config = load_config(args.config)
@@ -359,6 +408,9 @@ def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.prompt import Confirm
+    from rich.text import Text
+
     if not args.ids and args.source is None:
         raise UsageError("name the articles to remove: their ids, or --source OUTLET")
     archive = _open(args)
@@ -386,6 +438,8 @@ def cmd_remove(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     since = datetime.combine(args.since, time(), UTC) if args.since else None
     archive = _open(args)
     try:

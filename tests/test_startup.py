@@ -61,6 +61,16 @@ def test_reading_commands_on_a_new_archive_import_neither_nltk_nor_discord(
     assert imported == []
 
 
+def test_reading_commands_that_print_json_load_no_rich(seeded: Archive, tmp_path: Path):
+    lines, imported = run_commands(
+        tmp_path, seeded.settings.data_dir, ["ask", "--json", SEED_QUESTION],
+        ["search", "--json", "Syrian Observatory"], ["brief", "--json", "Syrian fighters"],
+        ["timeline", "--json", "Syrian fighters"], ["stats", "--json"],
+        watched=("rich", "newsdesk.index.console"))
+    assert len(lines) == 5 and all(json.loads(line) for line in lines)
+    assert imported == []
+
+
 def test_a_question_word_no_article_has_is_stemmed(seeded: Archive, tmp_path: Path):
     lines, imported = run_commands(tmp_path, seeded.settings.data_dir,
                                    ["ask", "--json", "Who heads the observatories?"])
