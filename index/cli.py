@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import newsdesk
@@ -41,13 +40,16 @@ class _Renderers:
         def called(*args: Any, **kwargs: Any) -> Any:
             from . import console
 
-            made = [a.made() if isinstance(a, _LazyConsole) else a for a in args]
-            return getattr(console, name)(*made, **kwargs)
+            return getattr(console, name)(*map(_made, args),
+                                          **{k: _made(v) for k, v in kwargs.items()})
 
         return called
 
 
-show: ModuleType = _Renderers()  # type: ignore[assignment]
+if TYPE_CHECKING:
+    from . import console as show
+else:
+    show = _Renderers()
 
 
 class _LazyConsole:
@@ -58,7 +60,9 @@ class _LazyConsole:
         self._made: Console | None = None
 
     def made(self) -> Console:
-        """The Console itself (what rich's own classes are handed)."""
+        """The Console itself, handed to console.py's functions and classes (rich's
+        Progress and Live need it; a Prompt, which only prints and reads, takes the
+        proxy)."""
         if self._made is None:
             from rich.console import Console
 
@@ -67,6 +71,11 @@ class _LazyConsole:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.made(), name)
+
+
+def _made(value: object) -> object:
+    """`value`, or the Console a `_LazyConsole` stands for."""
+    return value.made() if isinstance(value, _LazyConsole) else value
 
 
 class UsageError(UserError):

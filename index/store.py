@@ -314,11 +314,13 @@ class Store:
         return rows
 
     def _migrate(self) -> None:
-        """Bring a store made by an earlier newsdesk up to date (in one transaction)."""
-        columns = self._db.columns("articles")
-        if not columns:
-            return  # a new store
+        """Bring a store made by an earlier newsdesk up to date, in one transaction taken
+        only when there is something to change: a process opening a current store (a
+        question asked while `add` writes) never waits for the writer's lock."""
+        if not self._outdated():
+            return  # a new store, or a current one
         with self._db.transaction():
+            columns = self._db.columns("articles")  # (again: another process may have)
             if "text_key" not in columns:
                 self._db.execute(
                     "ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
@@ -334,6 +336,17 @@ class Store:
             self._db.execute("DROP TABLE IF EXISTS stem_memo")
             if self._db.columns("meta"):
                 self._db.execute("DELETE FROM meta WHERE key = 'passage_window'")
+
+    def _outdated(self) -> bool:
+        """Whether this store was made by an earlier newsdesk and not brought up to date
+        (what `_migrate` changes), read without taking a lock."""
+        columns = self._db.columns("articles")
+        if not columns:
+            return False
+        return ("text_key" not in columns or not {"terms", "terms_version"} <= columns
+                or bool(self._db.columns("passages")) or bool(self._db.columns("stem_memo"))
+                or (bool(self._db.columns("meta")) and self._db.one(
+                    "SELECT 1 FROM meta WHERE key = 'passage_window'") is not None))
 
     def _log_changes(self, ids: list[str]) -> None:
         self._db.executemany("INSERT INTO changes (id) VALUES (?)", [(i,) for i in ids])

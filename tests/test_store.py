@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.index import database as database_module
 from newsdesk.index.database import PAGE_BYTES, Database
 from newsdesk.index.feedlog import FeedLog
 from newsdesk.index.markers import Marker, Markers
@@ -250,6 +251,24 @@ def test_tables_an_earlier_newsdesk_kept_are_dropped_and_the_articles_kept(tmp_p
     assert not db.columns("stem_memo") and not db.columns("passages")
     assert list(store.articles(["a"])) == ["a"]
     db.close()
+
+
+def test_opening_a_current_store_never_waits_for_a_writer(tmp_path: Path, monkeypatch):
+    path = tmp_path / "s.sqlite3"
+    db = Database(path)
+    Store(db).add([StoredArticle.of(Article("a", "T", "Wire", "Story one happened."),
+                                    [(0, 19)], [["stori", "one", "happen"]])], "v1")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of a write
+    try:
+        monkeypatch.setattr(database_module, "BUSY_TIMEOUT_S", 0.05)  # (a wait would fail)
+        reader = Database(path)
+        assert list(Store(reader).articles(["a"])) == ["a"]
+        reader.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        db.close()
 
 
 def test_a_new_database_has_pages_an_article_fits_in_and_an_old_one_keeps_its_own(
