@@ -27,15 +27,21 @@ class Marker:
     cutoff: datetime
 
 
+_OLD_TABLE = "SELECT 1 FROM sqlite_master WHERE name = 'briefing_runs'"
+
+
 class Markers:
     def __init__(self, db: Database) -> None:
         self._db = db
         db.create(SCHEMA)
-        with db.transaction():  # kept as briefing_runs before 0.2; one process moves them
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'briefing_runs'").fetchone():
-                db.execute("INSERT OR IGNORE INTO markers SELECT key, slot, cutoff"
-                           " FROM briefing_runs")
-                db.execute("DROP TABLE briefing_runs")
+        # Kept as briefing_runs before 0.2; one process moves them, in a transaction taken
+        # only then (a reader never waits for another process's write lock).
+        if db.one(_OLD_TABLE):
+            with db.transaction():
+                if db.execute(_OLD_TABLE).fetchone():
+                    db.execute("INSERT OR IGNORE INTO markers SELECT key, slot, cutoff"
+                               " FROM briefing_runs")
+                    db.execute("DROP TABLE briefing_runs")
 
     def get(self, key: str) -> Marker | None:
         row = self._db.one("SELECT slot, cutoff FROM markers WHERE key = ?", (key,))

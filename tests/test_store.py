@@ -253,17 +253,21 @@ def test_tables_an_earlier_newsdesk_kept_are_dropped_and_the_articles_kept(tmp_p
     db.close()
 
 
-def test_opening_a_current_store_never_waits_for_a_writer(tmp_path: Path, monkeypatch):
+def test_opening_a_current_store_and_its_tables_never_waits_for_a_writer(tmp_path: Path,
+                                                                         monkeypatch):
     path = tmp_path / "s.sqlite3"
     db = Database(path)
     Store(db).add([StoredArticle.of(Article("a", "T", "Wire", "Story one happened."),
                                     [(0, 19)], [["stori", "one", "happen"]])], "v1")
+    Markers(db)  # (their tables made)
+    FeedLog(db)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of a write
     try:
         monkeypatch.setattr(database_module, "BUSY_TIMEOUT_S", 0.05)  # (a wait would fail)
         reader = Database(path)
         assert list(Store(reader).articles(["a"])) == ["a"]
+        assert Markers(reader).get("brief") is None and FeedLog(reader) is not None
         reader.close()
     finally:
         writer.execute("ROLLBACK")
