@@ -244,12 +244,13 @@ class Postings:
         return TermPostings(self.docs[lo:hi], self.pairs[lo:hi], self._column_of(tid))
 
     def _column_of(self, tid: int) -> np.ndarray | None:
-        if not len(self.column_terms) or tid < int(self.column_terms[0]):
-            return None
-        row = int(np.searchsorted(self.column_terms, tid))
-        if row < len(self.column_terms) and int(self.column_terms[row]) == tid:
-            return self.columns[row]
-        return None
+        row = self._column_rows.get(tid)
+        return None if row is None else self.columns[row]
+
+    @cached_property
+    def _column_rows(self) -> dict[int, int]:
+        """Each column term's row in `columns` (a few dozen terms)."""
+        return {term: row for row, term in enumerate(self.column_terms.tolist())}
 
     def deleted_df(self, deleted: np.ndarray) -> np.ndarray:
         """Per term, how many of the `deleted` documents (a mask) hold it."""
