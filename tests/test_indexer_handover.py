@@ -11,7 +11,6 @@ import pickle
 import random
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -91,17 +90,10 @@ def pooled(monkeypatch, workers: int) -> None:
 
 
 @pytest.mark.parametrize("workers", [0, 1])
+@pytest.mark.usefixtures("workers_started_first")  # (so that a worker numbers articles too)
 def test_a_new_archive_s_first_index_is_the_one_a_build_from_the_store_makes(
         tmp_path: Path, monkeypatch, reads_of_index_rows, workers: int):
     pooled(monkeypatch, workers)
-    if workers:  # slow here, so that the worker numbers articles too
-        analyse = ingest_module.analyse_record
-
-        def slowly(item, analyzer):
-            time.sleep(0.002)
-            return analyse(item, analyzer)
-
-        monkeypatch.setattr(ingest_module, "analyse_record", slowly)
     monkeypatch.setattr(ingest_module, "BATCH_SIZE", 25)
     corpus = write_jsonl(tmp_path / "corpus.jsonl", with_copies(records(240)))
     archive = Archive(IndexSettings(tmp_path / "data"))
