@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -272,32 +272,40 @@ class Postings:
     def from_term_numbers(cls, documents: Iterable[np.ndarray]) -> Postings:
         """The postings of `documents` given as arrays of term numbers; their terms are
         named with `over`."""
-        doc_len: list[int] = []
-        chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        pending: list[np.ndarray] = []
-        tokens = first_doc = 0
-        for document in documents:
-            doc_len.append(len(document))
-            pending.append(document)
-            tokens += len(document)
-            if tokens >= _TOKENS_PER_CHUNK:
-                chunks.append(_postings(pending, doc_len[first_doc:], first_doc))
-                pending, tokens, first_doc = [], 0, len(doc_len)
-        if not doc_len:
-            raise ValueError("cannot build a BM25 index over no documents")
-        if pending:
-            chunks.append(_postings(pending, doc_len[first_doc:], first_doc))
+        return cls._from_chunks(_document_chunks(documents))
 
-        term_ids = np.concatenate([c[0] for c in chunks])
+    @classmethod
+    def from_runs(cls, tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                  ) -> Postings:
+        """The postings of documents that are runs of `tokens` (term numbers): document
+        i is `tokens[starts[i]:ends[i]]` (runs may overlap, as passages do). No document
+        is made as an array of its own: a chunk's runs are gathered at once."""
+        return cls._from_chunks(_run_chunks(tokens, np.asarray(starts, dtype=np.int64),
+                                            np.asarray(ends, dtype=np.int64)))
+
+    @classmethod
+    def _from_chunks(cls, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> Postings:
+        """The postings of documents given a chunk at a time: each chunk's term numbers
+        one after the other, and its documents' lengths."""
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        doc_lens: list[np.ndarray] = []
+        first_doc = 0
+        for term_ids, lengths in chunks:
+            found.append(_postings(term_ids, lengths, first_doc))
+            doc_lens.append(lengths)
+            first_doc += len(lengths)
+        if not first_doc:
+            raise ValueError("cannot build a BM25 index over no documents")
+        lengths = np.concatenate(doc_lens)  # int64
+        term_ids = np.concatenate([c[0] for c in found])
         count = int(term_ids.max(initial=-1)) + 1
         offsets = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
         # (documents ascend within each term: `_postings` orders them by document)
-        docs, tf = sorted_by(term_ids, np.concatenate([c[1] for c in chunks]),
-                             np.concatenate([c[2] for c in chunks]), count, len(doc_len))
-        lengths = np.asarray(doc_len, dtype=np.int64)
+        docs, tf = sorted_by(term_ids, np.concatenate([c[1] for c in found]),
+                             np.concatenate([c[2] for c in found]), count, first_doc)
         pairs, pair_tf, pair_len = _pairs(tf, lengths[docs])
-        column_terms, columns = _columns(offsets, docs, pairs, len(doc_len), len(pair_tf))
+        column_terms, columns = _columns(offsets, docs, pairs, first_doc, len(pair_tf))
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
                    pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32),
                    column_terms=column_terms, columns=columns)
@@ -735,17 +743,66 @@ _COLUMN_SHARE = 4
 _TOKENS_PER_CHUNK = 2_000_000
 
 
-def _postings(documents: list[np.ndarray], lengths: list[int],
+def _document_chunks(documents: Iterable[np.ndarray]
+                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """`documents` (arrays of term numbers) in chunks of about `_TOKENS_PER_CHUNK`
+    tokens: each chunk's term numbers (int64) and its documents' lengths."""
+    pending: list[np.ndarray] = []
+    tokens = 0
+    for document in documents:
+        pending.append(document)
+        tokens += len(document)
+        if tokens >= _TOKENS_PER_CHUNK:
+            yield _joined(pending)
+            pending, tokens = [], 0
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(documents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.concatenate(documents).astype(np.int64),
+            np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
+
+
+def _run_chunks(tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The runs `tokens[starts[i]:ends[i]]` in chunks of about `_TOKENS_PER_CHUNK`
+    tokens, as `_document_chunks` gives them."""
+    lengths = ends - starts
+    before = np.concatenate(([0], np.cumsum(lengths)))  # tokens before each run
+    first = 0
+    while first < len(lengths):
+        # The runs up to the one that reaches the chunk's size (at least one).
+        last = max(int(np.searchsorted(before, before[first] + _TOKENS_PER_CHUNK)),
+                   first + 1)
+        last = min(last, len(lengths))
+        chunk = lengths[first:last]
+        # Each token's place in `tokens`: its run's start, plus its place in the run.
+        at = np.arange(before[first], before[last], dtype=np.int64)
+        at += np.repeat(starts[first:last] - before[first:last], chunk)
+        yield tokens[at].astype(np.int64), chunk
+        first = last
+
+
+def _postings(term_ids: np.ndarray, lengths: np.ndarray,
               first_doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term number, document, term frequency) of every distinct term of each of
-    `documents` (arrays of term numbers; the first is document `first_doc`), sorted by
-    document then term."""
-    term_ids = np.concatenate(documents).astype(np.int64)
-    span = int(term_ids.max(initial=0)) + 1
-    doc_ids = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64),
-                        lengths)
-    keys, tf = np.unique(doc_ids * span + term_ids, return_counts=True)
-    return (keys % span).astype(np.int32), (keys // span).astype(np.int32), tf
+    """(term number, document, term frequency) of every distinct term of each of the
+    documents of `lengths` whose term numbers (int64) `term_ids` holds one after the
+    other (the first is document `first_doc`), sorted by document then term: what
+    `np.unique` of (document, term) keys counts, with the keys packed by shifts and
+    sorted in place."""
+    bits = int(term_ids.max(initial=0)).bit_length()
+    keys = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64),
+                     lengths)
+    keys <<= bits
+    keys |= term_ids
+    keys.sort()
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    at = np.flatnonzero(first)
+    tf = np.diff(at, append=len(keys))
+    keys = keys[at]
+    return (keys & ((1 << bits) - 1)).astype(np.int32), (keys >> bits).astype(np.int32), tf
 
 
 def sorted_by(major: np.ndarray, middle: np.ndarray, minor: np.ndarray, majors: int,

@@ -156,7 +156,7 @@ def build_index(store: Store, root: Path, analyzer: Analyzer, params: IndexParam
     name = write_segment(root, data)
     manifest = write_manifest(root, [(name, None)], _meta(
         params, seq, revision, articles=len(data.article_ids),
-        passages=len(data.passage_spans)))
+        passages=len(data.passage_start)))
     store.forget_changes(seq)
     progress.advance()
     return manifest
@@ -226,7 +226,7 @@ def _with_deletions(current: Snapshot, touched: set[str]) -> list[_Planned]:
 
 
 def _planned(name: str, data: SegmentData) -> _Planned:
-    return _Planned(name, None, data.article_ids, len(data.passage_spans),
+    return _Planned(name, None, data.article_ids, len(data.passage_start),
                     len(data.article_ids))
 
 
@@ -342,32 +342,33 @@ class _SegmentBuilder:
         self._bounds.append(article.passage_bounds())
         self._articles_meta.append((article_id, source, published))
 
-    def _passages(self) -> Iterator[np.ndarray]:
-        """Each passage's terms, a view of its article's (the lead passage's hold the
-        headline's too), made as the postings are built rather than kept."""
-        for whole, headline, bounds in zip(self._articles, self._headlines, self._bounds,
-                                           strict=True):
-            starts = (bounds[:, 0] + headline).tolist()
-            if starts:
-                starts[0] = 0
-            yield from map(whole.__getitem__, map(slice, starts,
-                                                  (bounds[:, 1] + headline).tolist()))
-
     def data(self) -> SegmentData:
-        """The segment; the passages' and the articles' postings are built at once, in
-        two threads (numpy sorts without holding the GIL)."""
+        """The segment. Its passages are runs of its articles' numbers (a lead passage's
+        from the start of its headline's); the passages' and the articles' postings are
+        built at once, in two threads (numpy sorts without holding the GIL)."""
         words = Terms(self.terms.words(), self.terms.numbers)
+        tokens = (np.concatenate(self._articles) if self._articles
+                  else np.empty(0, dtype=np.int32))
+        lengths = np.fromiter(map(len, self._articles), dtype=np.int64,
+                              count=len(self._articles))
+        article_end = np.cumsum(lengths)
+        article_start = article_end - lengths
         bounds = np.concatenate(self._bounds) if self._bounds else np.empty((0, 4), np.int32)
-        per_article = [len(b) for b in self._bounds]
+        per_article = np.asarray([len(b) for b in self._bounds], dtype=np.int64)
+        # Where each passage's terms start and end: its sentences', after its headline's.
+        sentences_start = np.repeat(article_start + self._headlines, per_article)
+        starts = sentences_start + bounds[:, 0]
+        leads = (np.cumsum(per_article) - per_article)[per_article > 0]
+        starts[leads] = article_start[per_article > 0]
         with ThreadPoolExecutor(max_workers=1) as thread:
-            articles = thread.submit(Postings.from_term_numbers, self._articles)
-            passages = Postings.from_term_numbers(self._passages()).over(words)
+            articles = thread.submit(Postings.from_runs, tokens, article_start, article_end)
+            passages = Postings.from_runs(tokens, starts, sentences_start + bounds[:, 1])
             return SegmentData(
-                passages=passages, articles=articles.result().over(words),
+                passages=passages.over(words), articles=articles.result().over(words),
                 article_ids=[article_id for article_id, _, _ in self._articles_meta],
-                passage_article=np.repeat(np.arange(len(per_article)), per_article).tolist(),
-                passage_spans=list(zip(bounds[:, 2].tolist(), bounds[:, 3].tolist(),
-                                       strict=True)),
+                passage_article=np.repeat(np.arange(len(per_article), dtype=np.int32),
+                                          per_article),
+                passage_start=bounds[:, 2].copy(), passage_end=bounds[:, 3].copy(),
                 article_sources=[source for _, source, _ in self._articles_meta],
                 article_published=[published for _, _, published in self._articles_meta])
 

@@ -15,6 +15,7 @@ import json
 import os
 import uuid
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -111,8 +112,9 @@ class SegmentData:
     passages: Postings
     articles: Postings
     article_ids: list[str]
-    passage_article: list[int]
-    passage_spans: list[tuple[int, int]]
+    passage_article: np.ndarray  # int32, as the arrays below
+    passage_start: np.ndarray
+    passage_end: np.ndarray
     article_sources: list[str]
     article_published: list[str | None]
 
@@ -125,20 +127,21 @@ def write_segment(root: Path, data: SegmentData) -> str:
     tmp.mkdir(parents=True)
     sources = sorted(set(data.article_sources))
     source_no = {s: i for i, s in enumerate(sources)}
-    spans = np.asarray(data.passage_spans, dtype=np.int32).reshape(-1, 2)
-    arrays = {
-        "passage_article": np.asarray(data.passage_article, dtype=np.int32),
-        "passage_start": spans[:, 0].copy(),
-        "passage_end": spans[:, 1].copy(),
-        "article_source": np.asarray([source_no[s] for s in data.article_sources],
-                                     dtype=np.int32),
-        "article_day": np.asarray([UNDATED if p is None else day_number(p)
-                                   for p in data.article_published], dtype=np.int32),
-        **_article_terms(data.articles),
-    }
-    data.passages.terms.save(tmp)
-    data.passages.save(tmp, "passages")
-    data.articles.save(tmp, "articles")
+    with ThreadPoolExecutor(max_workers=1) as thread:  # (its sort holds no GIL)
+        article_terms = thread.submit(_article_terms, data.articles)
+        data.passages.terms.save(tmp)
+        data.passages.save(tmp, "passages")
+        data.articles.save(tmp, "articles")
+        arrays = {
+            "passage_article": data.passage_article,
+            "passage_start": data.passage_start,
+            "passage_end": data.passage_end,
+            "article_source": np.asarray([source_no[s] for s in data.article_sources],
+                                         dtype=np.int32),
+            "article_day": np.asarray([UNDATED if p is None else day_number(p)
+                                       for p in data.article_published], dtype=np.int32),
+            **article_terms.result(),
+        }
     for array_name, array in arrays.items():
         np.save(tmp / f"{array_name}.npy", array)
     (tmp / "article_ids.txt").write_text("\n".join(data.article_ids), encoding="utf-8")

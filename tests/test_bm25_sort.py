@@ -12,7 +12,8 @@ from newsdesk.index.bm25 import Postings
 
 def reference(documents: list[np.ndarray]) -> dict[str, np.ndarray]:
     lengths = [len(d) for d in documents]
-    term_ids, docs, tf = bm25._postings(documents, lengths, 0)
+    term_ids, docs, tf = bm25._postings(np.concatenate(documents).astype(np.int64),
+                                        np.asarray(lengths, dtype=np.int64), 0)
     count = int(term_ids.max(initial=-1)) + 1
     order = np.argsort(term_ids, kind="stable")
     offsets = np.zeros(count + 1, dtype=np.int64)
@@ -46,3 +47,21 @@ def test_keys_too_wide_to_pack_fall_back_to_a_stable_sort():
     for terms, documents in ((6, 4), (1 << 30, 1 << 40)):  # packed, and not
         got_docs, got_tf = bm25.sorted_by(term_ids, docs, tf, terms, documents)
         assert got_docs.tolist() == [1, 3, 0, 2] and got_tf.tolist() == [2, 4, 1, 3]
+
+
+@pytest.mark.parametrize("chunk", [7, 50, 2_000_000])
+def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, monkeypatch):
+    """Runs may overlap, be empty, repeat and cross chunks (passages of articles)."""
+    monkeypatch.setattr(bm25, "_TOKENS_PER_CHUNK", chunk)
+    rng = np.random.default_rng(chunk)
+    tokens = rng.integers(0, 40, size=300).astype(np.int32)
+    starts = rng.integers(0, 300, size=120)
+    ends = np.minimum(starts + rng.integers(0, 30, size=120), 300)
+    starts[5], ends[5] = 10, 10  # empty
+    starts[6], ends[6] = 0, 300  # everything
+    got = Postings.from_runs(tokens, starts, ends)
+    expected = Postings.from_term_numbers([tokens[s:e] for s, e in zip(starts, ends,
+                                                                         strict=True)])
+    for name in Postings._ARRAYS + Postings._COLUMN_ARRAYS:
+        a, b = getattr(got, name), getattr(expected, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name

@@ -160,7 +160,9 @@ def test_a_segment_holds_what_postings_of_each_passage_s_terms_hold(
         passages, articles, spans, owners = reference_postings(store)
         assert_same_postings(data.passages, passages)
         assert_same_postings(data.articles, articles)
-        assert (data.passage_spans, data.passage_article) == (spans, owners)
+        assert list(zip(data.passage_start.tolist(), data.passage_end.tolist(),
+                        strict=True)) == spans
+        assert data.passage_article.tolist() == owners
         rows = list(store.iter_index_rows(ANALYZER_VERSION))
         assert data.article_ids == [r.article_id for r in rows]
         assert data.article_sources == [r.source for r in rows]
