@@ -272,40 +272,39 @@ class Postings:
     def from_term_numbers(cls, documents: Iterable[np.ndarray]) -> Postings:
         """The postings of `documents` given as arrays of term numbers; their terms are
         named with `over`."""
-        return cls._from_chunks(_document_chunks(documents))
+        documents = list(documents)
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        ends = np.cumsum(lengths)
+        tokens = np.concatenate(documents) if documents else np.empty(0, dtype=np.int32)
+        return cls.from_runs(tokens, ends - lengths, ends)
 
     @classmethod
     def from_runs(cls, tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
                   ) -> Postings:
         """The postings of documents that are runs of `tokens` (term numbers): document
         i is `tokens[starts[i]:ends[i]]` (runs may overlap, as passages do). No document
-        is made as an array of its own: a chunk's runs are gathered at once."""
-        return cls._from_chunks(_run_chunks(tokens, np.asarray(starts, dtype=np.int64),
-                                            np.asarray(ends, dtype=np.int64)))
-
-    @classmethod
-    def _from_chunks(cls, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> Postings:
-        """The postings of documents given a chunk at a time: each chunk's term numbers
-        one after the other, and its documents' lengths."""
-        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        doc_lens: list[np.ndarray] = []
-        first_doc = 0
-        for term_ids, lengths in chunks:
-            found.append(_postings(term_ids, lengths, first_doc))
-            doc_lens.append(lengths)
-            first_doc += len(lengths)
-        if not first_doc:
+        is made as an array of its own: a chunk's runs are gathered at once, and each
+        posting gets its (tf, document length) key then, while its documents are in
+        order, rather than by a look-up of every posting's document afterwards."""
+        starts = np.asarray(starts, dtype=np.int64)
+        lengths = np.asarray(ends, dtype=np.int64) - starts
+        if not len(lengths):
             raise ValueError("cannot build a BM25 index over no documents")
-        lengths = np.concatenate(doc_lens)  # int64
+        span = int(lengths.max()) + 1
+        found = []
+        first_doc = 0
+        for term_ids, chunk in _run_chunks(tokens, starts, lengths):
+            found.append(_postings(term_ids, chunk, first_doc, span))
+            first_doc += len(chunk)
         term_ids = np.concatenate([c[0] for c in found])
         count = int(term_ids.max(initial=-1)) + 1
         offsets = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
         # (documents ascend within each term: `_postings` orders them by document)
-        docs, tf = sorted_by(term_ids, np.concatenate([c[1] for c in found]),
-                             np.concatenate([c[2] for c in found]), count, first_doc)
-        pairs, pair_tf, pair_len = _pairs(tf, lengths[docs])
-        column_terms, columns = _columns(offsets, docs, pairs, first_doc, len(pair_tf))
+        docs, keys = sorted_by(term_ids, np.concatenate([c[1] for c in found]),
+                               np.concatenate([c[2] for c in found]), count, len(lengths))
+        pairs, pair_tf, pair_len = _pairs(keys, span)
+        column_terms, columns = _columns(offsets, docs, pairs, len(lengths), len(pair_tf))
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
                    pair_tf=pair_tf, pair_len=pair_len, doc_len=lengths.astype(np.int32),
                    column_terms=column_terms, columns=columns)
@@ -743,32 +742,11 @@ _COLUMN_SHARE = 4
 _TOKENS_PER_CHUNK = 2_000_000
 
 
-def _document_chunks(documents: Iterable[np.ndarray]
-                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """`documents` (arrays of term numbers) in chunks of about `_TOKENS_PER_CHUNK`
-    tokens: each chunk's term numbers (int64) and its documents' lengths."""
-    pending: list[np.ndarray] = []
-    tokens = 0
-    for document in documents:
-        pending.append(document)
-        tokens += len(document)
-        if tokens >= _TOKENS_PER_CHUNK:
-            yield _joined(pending)
-            pending, tokens = [], 0
-    if pending:
-        yield _joined(pending)
-
-
-def _joined(documents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    return (np.concatenate(documents).astype(np.int64),
-            np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
-
-
-def _run_chunks(tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
+def _run_chunks(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray
                 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The runs `tokens[starts[i]:ends[i]]` in chunks of about `_TOKENS_PER_CHUNK`
-    tokens, as `_document_chunks` gives them."""
-    lengths = ends - starts
+    """The runs of `lengths` tokens from `starts` in chunks of about `_TOKENS_PER_CHUNK`
+    tokens: each chunk's term numbers (int64), one run after the other, and its runs'
+    lengths."""
     before = np.concatenate(([0], np.cumsum(lengths)))  # tokens before each run
     first = 0
     while first < len(lengths):
@@ -784,25 +762,30 @@ def _run_chunks(tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
         first = last
 
 
-def _postings(term_ids: np.ndarray, lengths: np.ndarray,
-              first_doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term number, document, term frequency) of every distinct term of each of the
-    documents of `lengths` whose term numbers (int64) `term_ids` holds one after the
-    other (the first is document `first_doc`), sorted by document then term: what
-    `np.unique` of (document, term) keys counts, with the keys packed by shifts and
+def _postings(term_ids: np.ndarray, lengths: np.ndarray, first_doc: int, span: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term number, document, tf * `span` + document length) of every distinct term of
+    each of the documents of `lengths` whose term numbers (int64) `term_ids` holds one
+    after the other (the first is document `first_doc`), sorted by document then term:
+    what `np.unique` of (document, term) keys counts, with the keys packed by shifts and
     sorted in place."""
     bits = int(term_ids.max(initial=0)).bit_length()
-    keys = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64),
-                     lengths)
+    keys = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     keys <<= bits
     keys |= term_ids
     keys.sort()
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     at = np.flatnonzero(first)
-    tf = np.diff(at, append=len(keys))
+    pair_keys = np.empty(len(at), dtype=np.int64)  # each one's tf, to begin with
+    np.subtract(at[1:], at[:-1], out=pair_keys[:-1])
+    pair_keys[-1:] = len(keys) - at[-1:]
     keys = keys[at]
-    return (keys & ((1 << bits) - 1)).astype(np.int32), (keys >> bits).astype(np.int32), tf
+    documents = keys >> bits
+    pair_keys *= span
+    pair_keys += lengths[documents]  # (documents ascend: a look-up in order)
+    documents += first_doc
+    return (keys & ((1 << bits) - 1)).astype(np.int32), documents.astype(np.int32), pair_keys
 
 
 def sorted_by(major: np.ndarray, middle: np.ndarray, minor: np.ndarray, majors: int,
@@ -847,11 +830,10 @@ def _columns(offsets: np.ndarray, docs: np.ndarray, pairs: np.ndarray, size: int
     return terms, columns
 
 
-def _pairs(tf: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Number the distinct (term frequency, document length) pairs of the postings:
-    (each posting's pair number, each pair's tf, each pair's length)."""
-    span = int(lengths.max(initial=0)) + 1
-    keys = tf * span + lengths
+def _pairs(keys: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number the distinct (term frequency, document length) pairs of the postings, given
+    as keys tf * `span` + length: (each posting's pair number, each pair's tf, each
+    pair's length)."""
     if keys.max(initial=0) < 1 << 24:  # a mask over every possible key: no sorting
         used = np.zeros(int(keys.max(initial=0)) + 1, dtype=bool)
         used[keys] = True
