@@ -291,18 +291,31 @@ class Postings:
         if not len(lengths):
             raise ValueError("cannot build a BM25 index over no documents")
         span = int(lengths.max()) + 1
+        # A posting is packed in an int64 (term, document, tf * span + length: below
+        # span ** 2) when the three fit, and the postings sorted at once; else they are
+        # kept apart and ordered by `sorted_by`.
+        doc_bits = max(len(lengths) - 1, 1).bit_length()
+        key_bits = (span * span - 1).bit_length()
+        packed = (max(int(tokens.max(initial=0)), 1).bit_length() + doc_bits + key_bits
+                  <= 63)
         found = []
         first_doc = 0
         for term_ids, chunk in _run_chunks(tokens, starts, lengths):
-            found.append(_postings(term_ids, chunk, first_doc, span))
+            postings = _postings(term_ids, chunk, first_doc, span)
+            found.append(_packed(*postings, doc_bits, key_bits) if packed else postings)
             first_doc += len(chunk)
-        term_ids = np.concatenate([c[0] for c in found])
-        count = int(term_ids.max(initial=-1)) + 1
-        offsets = np.zeros(count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
-        # (documents ascend within each term: `_postings` orders them by document)
-        docs, keys = sorted_by(term_ids, np.concatenate([c[1] for c in found]),
-                               np.concatenate([c[2] for c in found]), count, len(lengths))
+        if packed:
+            offsets, docs, keys = _unpacked(np.concatenate(found), doc_bits, key_bits)
+        else:
+            term_ids = np.concatenate([c[0] for c in found])
+            count = int(term_ids.max(initial=-1)) + 1
+            offsets = np.zeros(count + 1, dtype=np.int64)
+            np.cumsum(np.bincount(term_ids, minlength=count), out=offsets[1:])
+            # (documents ascend within each term: `_postings` orders them by document)
+            docs, keys = sorted_by(term_ids, np.concatenate([c[1] for c in found]),
+                                   np.concatenate([c[2] for c in found]), count,
+                                   len(lengths))
+        del found
         pairs, pair_tf, pair_len = _pairs(keys, span)
         column_terms, columns = _columns(offsets, docs, pairs, len(lengths), len(pair_tf))
         return cls(terms=Terms([]), offsets=offsets, docs=docs, pairs=pairs,
@@ -786,6 +799,32 @@ def _postings(term_ids: np.ndarray, lengths: np.ndarray, first_doc: int, span: i
     pair_keys += lengths[documents]  # (documents ascend: a look-up in order)
     documents += first_doc
     return (keys & ((1 << bits) - 1)).astype(np.int32), documents.astype(np.int32), pair_keys
+
+
+def _packed(term_ids: np.ndarray, docs: np.ndarray, keys: np.ndarray, doc_bits: int,
+            key_bits: int) -> np.ndarray:
+    """Postings packed in int64s that sort by term, then document."""
+    packed = term_ids.astype(np.int64)
+    packed <<= doc_bits
+    packed |= docs
+    packed <<= key_bits
+    packed |= keys
+    return packed
+
+
+def _unpacked(packed: np.ndarray, doc_bits: int, key_bits: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Postings `_packed` sorted in place: each term's offset (where the keys of the
+    terms up to it end: a binary search each, rather than a count over the postings),
+    each posting's document (int32) and key."""
+    packed.sort()
+    shift = doc_bits + key_bits
+    count = int(packed[-1] >> shift) + 1 if len(packed) else 0
+    offsets = np.searchsorted(packed, np.arange(count + 1, dtype=np.int64) << shift)
+    docs = packed >> key_bits
+    docs &= (1 << doc_bits) - 1
+    packed &= (1 << key_bits) - 1
+    return offsets.astype(np.int64, copy=False), docs.astype(np.int32), packed
 
 
 def sorted_by(major: np.ndarray, middle: np.ndarray, minor: np.ndarray, majors: int,

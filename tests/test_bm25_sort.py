@@ -72,3 +72,16 @@ def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, monkeyp
     for name in Postings._ARRAYS + Postings._COLUMN_ARRAYS:
         a, b = getattr(got, name), getattr(expected, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_postings_too_wide_to_pack_are_ordered_the_same():
+    """140,000 documents (18 bits) and one of 2,200,000 terms (keys below its length
+    squared: 43 bits) with 50 terms (6 bits) do not fit one int64: the postings are
+    ordered apart, to the same result."""
+    rng = np.random.default_rng(9)
+    documents = list(rng.integers(0, 50, size=(140_000, 2)).astype(np.int32))
+    documents[7] = rng.integers(0, 50, size=2_200_000).astype(np.int32)
+    got = Postings.from_term_numbers(documents)
+    for name, expected in reference(documents).items():
+        array = getattr(got, name)
+        assert array.dtype == expected.dtype and np.array_equal(array, expected), name
