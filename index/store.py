@@ -249,9 +249,12 @@ class Store:
     def ids_in_order(self, ids: Iterable[str] | None = None) -> list[str]:
         """Every article's id (or those of `ids` still stored), in the order they were
         added: the order of `iter_index_rows`."""
-        if ids is None:
-            return [row[0] for row in self._db.all("SELECT id FROM articles ORDER BY rowid")]
-        return [article_id for _, article_id in sorted(self._where_id_in("rowid, id", ids))]
+        # (Read from the id index, which holds each row's rowid, and sorted here: at a
+        # million passages 0.17 s against 0.3-1.7 s for walking the table's rows, which
+        # hold the texts.)
+        rows = self._db.all("SELECT rowid, id FROM articles") if ids is None else (
+            self._where_id_in("rowid, id", ids))
+        return [article_id for _, article_id in sorted(rows)]
 
     def iter_index_rows(self, terms_version: str,
                         ids: Iterable[str] | None = None) -> Iterator[IndexRow]:
