@@ -271,7 +271,8 @@ class Postings:
     @classmethod
     def from_term_numbers(cls, documents: Iterable[np.ndarray]) -> Postings:
         """The postings of `documents` given as arrays of term numbers; their terms are
-        named with `over`."""
+        named with `over`. (They are held, and joined, at once: for tests and
+        benchmarks; the index builds from runs of its articles' numbers.)"""
         documents = list(documents)
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
         ends = np.cumsum(lengths)
@@ -305,7 +306,9 @@ class Postings:
             found.append(_packed(*postings, doc_bits, key_bits) if packed else postings)
             first_doc += len(chunk)
         if packed:
-            offsets, docs, keys = _unpacked(np.concatenate(found), doc_bits, key_bits)
+            joined = np.concatenate(found)
+            found.clear()  # (the chunks' copies go before the sort's work)
+            offsets, docs, keys = _unpacked(joined, doc_bits, key_bits)
         else:
             term_ids = np.concatenate([c[0] for c in found])
             count = int(term_ids.max(initial=-1)) + 1
@@ -814,13 +817,15 @@ def _packed(term_ids: np.ndarray, docs: np.ndarray, keys: np.ndarray, doc_bits: 
 
 def _unpacked(packed: np.ndarray, doc_bits: int, key_bits: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Postings `_packed` sorted in place: each term's offset (where the keys of the
-    terms up to it end: a binary search each, rather than a count over the postings),
-    each posting's document (int32) and key."""
+    """Postings `_packed` sorted in place: each term's offset (where the postings of
+    the terms before it end: a binary search each, rather than a count over the
+    postings), each posting's document (int32) and key."""
     packed.sort()
     shift = doc_bits + key_bits
     count = int(packed[-1] >> shift) + 1 if len(packed) else 0
-    offsets = np.searchsorted(packed, np.arange(count + 1, dtype=np.int64) << shift)
+    # (The end is the number of postings: `count << shift` may not fit an int64.)
+    offsets = np.append(np.searchsorted(packed, np.arange(count, dtype=np.int64) << shift),
+                        len(packed))
     docs = packed >> key_bits
     docs &= (1 << doc_bits) - 1
     packed &= (1 << key_bits) - 1

@@ -112,7 +112,7 @@ class SegmentData:
     passages: Postings
     articles: Postings
     article_ids: list[str]
-    passage_article: np.ndarray  # int32, as the arrays below
+    passage_article: np.ndarray
     passage_start: np.ndarray
     passage_end: np.ndarray
     article_sources: list[str]
@@ -133,9 +133,9 @@ def write_segment(root: Path, data: SegmentData) -> str:
         data.passages.save(tmp, "passages")
         data.articles.save(tmp, "articles")
         arrays = {
-            "passage_article": data.passage_article,
-            "passage_start": data.passage_start,
-            "passage_end": data.passage_end,
+            "passage_article": np.asarray(data.passage_article, dtype=np.int32),
+            "passage_start": np.asarray(data.passage_start, dtype=np.int32),
+            "passage_end": np.asarray(data.passage_end, dtype=np.int32),
             "article_source": np.asarray([source_no[s] for s in data.article_sources],
                                          dtype=np.int32),
             "article_day": np.asarray([UNDATED if p is None else day_number(p)

@@ -85,3 +85,17 @@ def test_postings_too_wide_to_pack_are_ordered_the_same():
     for name, expected in reference(documents).items():
         array = getattr(got, name)
         assert array.dtype == expected.dtype and np.array_equal(array, expected), name
+
+
+def test_postings_that_fill_an_int64_keep_their_last_term():
+    """2,001 documents (11 bits), one of 2**20 - 1 terms (keys below its length squared:
+    40 bits) and term numbers up to 4,095 (12 bits) fill 63 bits: the last term's
+    postings end where the postings do (its end key would not fit an int64)."""
+    rng = np.random.default_rng(11)
+    documents = list(rng.integers(0, 4096, size=(2000, 2)).astype(np.int32))
+    documents.append(rng.integers(0, 4096, size=(1 << 20) - 1).astype(np.int32))
+    documents[0][0] = 4095
+    got = Postings.from_term_numbers(documents)
+    for name, expected in reference(documents).items():
+        array = getattr(got, name)
+        assert array.dtype == expected.dtype and np.array_equal(array, expected), name

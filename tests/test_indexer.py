@@ -132,8 +132,9 @@ def reference_postings(store: Store) -> tuple[Postings, Postings, list[tuple[int
 
 def assert_same_postings(got: Postings, expected: Postings) -> None:
     assert got.terms.words == expected.terms.words
-    for array in ("offsets", "docs", "pairs", "pair_tf", "pair_len", "doc_len"):
-        assert np.array_equal(getattr(got, array), getattr(expected, array)), array
+    for array in Postings._ARRAYS + Postings._COLUMN_ARRAYS:
+        a, b = getattr(got, array), getattr(expected, array)
+        assert a.dtype == b.dtype and np.array_equal(a, b), array
 
 
 @pytest.mark.parametrize("workers", [0, 1])
