@@ -28,14 +28,18 @@ from __future__ import annotations
 import math
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
+
+Result = TypeVar("Result")
 
 # A segment's dictionary of terms costs about as much to make as finding this share of
 # its terms by their keys (see `Terms`).
@@ -280,13 +284,15 @@ class Postings:
         return cls.from_runs(tokens, ends - lengths, ends)
 
     @classmethod
-    def from_runs(cls, tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray
-                  ) -> Postings:
+    def from_runs(cls, tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  threads: Executor | None = None) -> Postings:
         """The postings of documents that are runs of `tokens` (term numbers): document
         i is `tokens[starts[i]:ends[i]]` (runs may overlap, as passages do). No document
         is made as an array of its own: a chunk's runs are gathered at once, and each
         posting gets its (tf, document length) key then, while its documents are in
-        order, rather than by a look-up of every posting's document afterwards."""
+        order, rather than by a look-up of every posting's document afterwards. With
+        `threads`, chunks are sorted there, a few at once, while this thread gathers
+        the next."""
         starts = np.asarray(starts, dtype=np.int64)
         lengths = np.asarray(ends, dtype=np.int64) - starts
         if not len(lengths):
@@ -299,12 +305,12 @@ class Postings:
         key_bits = (span * span - 1).bit_length()
         packed = (max(int(tokens.max(initial=0)), 1).bit_length() + doc_bits + key_bits
                   <= 63)
-        found = []
-        first_doc = 0
-        for term_ids, chunk in _run_chunks(tokens, starts, lengths):
+
+        def postings_of(term_ids: np.ndarray, chunk: np.ndarray, first_doc: int) -> Any:
             postings = _postings(term_ids, chunk, first_doc, span)
-            found.append(_packed(*postings, doc_bits, key_bits) if packed else postings)
-            first_doc += len(chunk)
+            return _packed(*postings, doc_bits, key_bits) if packed else postings
+
+        found = list(_in_order(threads, postings_of, _run_chunks(tokens, starts, lengths)))
         if packed:
             joined = np.concatenate(found)
             found.clear()  # (the chunks' copies go before the sort's work)
@@ -758,11 +764,27 @@ _COLUMN_SHARE = 4
 _TOKENS_PER_CHUNK = 2_000_000
 
 
+def _in_order(threads: Executor | None, function: Callable[..., Result],
+              items: Iterable[tuple[Any, ...]], ahead: int = 2) -> Iterator[Result]:
+    """`function(*item)` of each item, in order: in `threads` if given, up to `ahead`
+    more at once while the next items are made (numpy's sorts hold no GIL)."""
+    if threads is None:
+        yield from (function(*item) for item in items)
+        return
+    pending: deque[Future[Result]] = deque()
+    for item in items:
+        pending.append(threads.submit(function, *item))
+        if len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def _run_chunks(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray
-                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+                ) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
     """The runs of `lengths` tokens from `starts` in chunks of about `_TOKENS_PER_CHUNK`
-    tokens: each chunk's term numbers (int64), one run after the other, and its runs'
-    lengths."""
+    tokens: each chunk's term numbers (int64), one run after the other, its runs'
+    lengths and its first run's number."""
     before = np.concatenate(([0], np.cumsum(lengths)))  # tokens before each run
     first = 0
     while first < len(lengths):
@@ -774,7 +796,7 @@ def _run_chunks(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray
         # Each token's place in `tokens`: its run's start, plus its place in the run.
         at = np.arange(before[first], before[last], dtype=np.int64)
         at += np.repeat(starts[first:last] - before[first:last], chunk)
-        yield tokens[at].astype(np.int64), chunk
+        yield tokens[at].astype(np.int64), chunk, first
         first = last
 
 

@@ -344,8 +344,9 @@ class _SegmentBuilder:
 
     def data(self) -> SegmentData:
         """The segment. Its passages are runs of its articles' numbers (a lead passage's
-        from the start of its headline's); the passages' and the articles' postings are
-        built at once, in two threads (numpy sorts without holding the GIL)."""
+        from the start of its headline's); the articles' postings are built in one
+        thread while the passages' chunks are sorted in two more (numpy sorts without
+        holding the GIL)."""
         words = Terms(self.terms.words(), self.terms.numbers)
         tokens = (np.concatenate(self._articles) if self._articles
                   else np.empty(0, dtype=np.int32))
@@ -360,9 +361,10 @@ class _SegmentBuilder:
         starts = sentences_start + bounds[:, 0]
         leads = (np.cumsum(per_article) - per_article)[per_article > 0]
         starts[leads] = article_start[per_article > 0]
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            articles = thread.submit(Postings.from_runs, tokens, article_start, article_end)
-            passages = Postings.from_runs(tokens, starts, sentences_start + bounds[:, 1])
+        with ThreadPoolExecutor(max_workers=3) as threads:
+            articles = threads.submit(Postings.from_runs, tokens, article_start, article_end)
+            passages = Postings.from_runs(tokens, starts, sentences_start + bounds[:, 1],
+                                          threads)
             return SegmentData(
                 passages=passages.over(words), articles=articles.result().over(words),
                 article_ids=[article_id for article_id, _, _ in self._articles_meta],
