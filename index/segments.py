@@ -127,11 +127,15 @@ def write_segment(root: Path, data: SegmentData) -> str:
     tmp.mkdir(parents=True)
     sources = sorted(set(data.article_sources))
     source_no = {s: i for i, s in enumerate(sources)}
-    with ThreadPoolExecutor(max_workers=1) as thread:  # (its sort holds no GIL)
-        article_terms = thread.submit(_article_terms, data.articles)
+    # The articles' terms are turned around in a thread (its sort holds no GIL), and the
+    # postings' files flushed in another, while this one writes the rest.
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        article_terms = threads.submit(_article_terms, data.articles)
         data.passages.terms.save(tmp)
         data.passages.save(tmp, "passages")
         data.articles.save(tmp, "articles")
+        written = list(tmp.iterdir())
+        flushed = threads.submit(lambda: [sync_file(path) for path in written])
         arrays = {
             "passage_article": np.asarray(data.passage_article, dtype=np.int32),
             "passage_start": np.asarray(data.passage_start, dtype=np.int32),
@@ -142,13 +146,17 @@ def write_segment(root: Path, data: SegmentData) -> str:
                                        for p in data.article_published], dtype=np.int32),
             **article_terms.result(),
         }
-    for array_name, array in arrays.items():
-        np.save(tmp / f"{array_name}.npy", array)
-    (tmp / "article_ids.txt").write_text("\n".join(data.article_ids), encoding="utf-8")
-    (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
-    (tmp / "meta.json").write_text(json.dumps({"terms": len(data.passages.terms)}),
-                                   encoding="utf-8")
-    sync_tree(tmp)
+        for array_name, array in arrays.items():
+            np.save(tmp / f"{array_name}.npy", array)
+        (tmp / "article_ids.txt").write_text("\n".join(data.article_ids), encoding="utf-8")
+        (tmp / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+        (tmp / "meta.json").write_text(json.dumps({"terms": len(data.passages.terms)}),
+                                       encoding="utf-8")
+        flushed.result()
+    for path in tmp.iterdir():
+        if path not in written:
+            sync_file(path)
+    sync_dir(tmp)
     os.rename(tmp, root / name)
     return name
 
@@ -225,9 +233,3 @@ def sync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def sync_tree(folder: Path) -> None:
-    for child in folder.iterdir():
-        sync_file(child)
-    sync_dir(folder)
