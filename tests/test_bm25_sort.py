@@ -3,6 +3,8 @@ reference below is the code before the packed-key sort), for any sizes."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -56,9 +58,12 @@ def test_keys_too_wide_to_pack_fall_back_to_a_stable_sort():
         assert got_docs.tolist() == [1, 3, 0, 2] and got_tf.tolist() == [2, 4, 1, 3]
 
 
+@pytest.mark.parametrize("threads", [0, 2])
 @pytest.mark.parametrize("chunk", [7, 50, 2_000_000])
-def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, monkeypatch):
-    """Runs may overlap, be empty, repeat and cross chunks (passages of articles)."""
+def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, threads: int,
+                                                             monkeypatch):
+    """Runs may overlap, be empty, repeat and cross chunks (passages of articles), and
+    chunks may be sorted in threads."""
     monkeypatch.setattr(bm25, "_TOKENS_PER_CHUNK", chunk)
     rng = np.random.default_rng(chunk)
     tokens = rng.integers(0, 40, size=300).astype(np.int32)
@@ -66,12 +71,15 @@ def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, monkeyp
     ends = np.minimum(starts + rng.integers(0, 30, size=120), 300)
     starts[5], ends[5] = 10, 10  # empty
     starts[6], ends[6] = 0, 300  # everything
-    got = Postings.from_runs(tokens, starts, ends)
-    expected = Postings.from_term_numbers([tokens[s:e] for s, e in zip(starts, ends,
-                                                                         strict=True)])
-    for name in Postings._ARRAYS + Postings._COLUMN_ARRAYS:
-        a, b = getattr(got, name), getattr(expected, name)
-        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    if threads:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            got = Postings.from_runs(tokens, starts, ends, pool)
+    else:
+        got = Postings.from_runs(tokens, starts, ends)
+    expected = reference([tokens[s:e] for s, e in zip(starts, ends, strict=True)])
+    for name, array in expected.items():
+        assert getattr(got, name).dtype == array.dtype, name
+        assert np.array_equal(getattr(got, name), array), name
 
 
 def test_postings_too_wide_to_pack_are_ordered_the_same():
