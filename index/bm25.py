@@ -759,25 +759,31 @@ _SEARCH_COST = 16
 # A term held by over 1 / this share of a segment's documents gets a column (see
 # `Postings`); at 1/3 the column takes the space of its postings.
 _COLUMN_SHARE = 4
-# Tokens turned into postings at a time: bounds the memory of a build (about 40 bytes a
-# token) without giving up numpy's speed.
+# Tokens turned into postings at a time (in each thread that does it): bounds the memory
+# of a build (about 40 bytes a token) without giving up numpy's speed.
 _TOKENS_PER_CHUNK = 2_000_000
 
 
 def _in_order(threads: Executor | None, function: Callable[..., Result],
               items: Iterable[tuple[Any, ...]], ahead: int = 2) -> Iterator[Result]:
-    """`function(*item)` of each item, in order: in `threads` if given, up to `ahead`
-    more at once while the next items are made (numpy's sorts hold no GIL)."""
+    """`function(*item)` of each item, in order: in `threads` if given, the oldest
+    waited for once `ahead` more are submitted (numpy's sorts hold no GIL), the next
+    items made meanwhile. Not to be called from one of `threads`' own workers: a small
+    pool would wait for itself. Items not started when this ends early are cancelled."""
     if threads is None:
         yield from (function(*item) for item in items)
         return
     pending: deque[Future[Result]] = deque()
-    for item in items:
-        pending.append(threads.submit(function, *item))
-        if len(pending) > ahead:
+    try:
+        for item in items:
+            pending.append(threads.submit(function, *item))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _run_chunks(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray

@@ -345,8 +345,8 @@ class _SegmentBuilder:
     def data(self) -> SegmentData:
         """The segment. Its passages are runs of its articles' numbers (a lead passage's
         from the start of its headline's); the articles' postings are built in one
-        thread while the passages' chunks are sorted in two more (numpy sorts without
-        holding the GIL)."""
+        thread of three while the passages' chunks are sorted in the others (numpy sorts
+        without holding the GIL)."""
         words = Terms(self.terms.words(), self.terms.numbers)
         tokens = (np.concatenate(self._articles) if self._articles
                   else np.empty(0, dtype=np.int32))

@@ -80,6 +80,9 @@ def test_postings_of_runs_are_those_of_the_runs_as_documents(chunk: int, threads
     for name, array in expected.items():
         assert getattr(got, name).dtype == array.dtype, name
         assert np.array_equal(getattr(got, name), array), name
+    serial = Postings.from_runs(tokens, starts, ends)
+    for name in Postings._COLUMN_ARRAYS:
+        assert np.array_equal(getattr(got, name), getattr(serial, name)), name
 
 
 def test_postings_too_wide_to_pack_are_ordered_the_same():

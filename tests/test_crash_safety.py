@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdesk.index import Archive, IndexSettings
@@ -165,3 +166,34 @@ def test_two_processes_adding_at_once_both_land_in_the_index(tmp_path: Path):
         assert archive.ask("bridge12 town12").hits[0].article_id == "art-12"
     finally:
         archive.close()
+
+
+def test_every_file_of_a_new_segment_is_on_disk_before_it_is_named(tmp_path: Path,
+                                                                      monkeypatch):
+    """A segment folder gets its name only once each of its files, and then the folder,
+    is synced (some files are synced in a thread while the rest is written)."""
+    from newsdesk.index import segments
+    from newsdesk.index.bm25 import Postings
+
+    events: list[tuple[str, str]] = []
+    sync_file, sync_dir, rename = segments.sync_file, segments.sync_dir, os.rename
+    monkeypatch.setattr(segments, "sync_file",
+                        lambda path: (events.append(("file", path.name)), sync_file(path)))
+    monkeypatch.setattr(segments, "sync_dir",
+                        lambda path: (events.append(("dir", path.name)), sync_dir(path)))
+    monkeypatch.setattr(segments.os, "rename",
+                        lambda old, new: (events.append(("rename", Path(old).name)),
+                                          rename(old, new)))
+    documents = [["storm", "coast", "storm"], ["flood", "coast"], ["storm"]]
+    postings = Postings.build(documents)
+    data = segments.SegmentData(
+        passages=postings, articles=postings, article_ids=["a", "b", "c"],
+        passage_article=np.arange(3, dtype=np.int32), passage_start=np.zeros(3, np.int32),
+        passage_end=np.full(3, 10, np.int32),
+        article_sources=["Wire"] * 3, article_published=["2024-01-02", None, None])
+    name = segments.write_segment(tmp_path, data)
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "rename" and kinds[-2] == "dir" and kinds.count("rename") == 1
+    synced = [file for kind, file in events if kind == "file"]
+    assert sorted(synced) == sorted(p.name for p in (tmp_path / name).iterdir())
+    assert segments.load_segment(tmp_path / name).article_ids == ["a", "b", "c"]
