@@ -39,6 +39,8 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from .npy_map import map_array
+
 Result = TypeVar("Result")
 
 # A segment's dictionary of terms costs about as much to make as finding this share of
@@ -181,8 +183,7 @@ class Terms:
         by their keys when the segment has them (one written before them is looked up
         in the dictionary)."""
         path, keys_path = folder / "terms.txt", folder / "terms.crc32.npy"
-        keys = (np.asarray(np.load(keys_path, mmap_mode="r", allow_pickle=False))
-                if keys_path.is_file() else None)
+        keys = map_array(keys_path) if keys_path.is_file() else None
         terms = cls(None, text=path.read_bytes(), crc_keys=keys)
         if len(terms) != count:
             raise ValueError(f"{path}: expected {count} terms, found {len(terms)}")
@@ -353,14 +354,12 @@ class Postings:
 
     @classmethod
     def load(cls, folder: Path, prefix: str, terms: Terms) -> Postings:
-        def array(name: str) -> np.ndarray:
-            return np.load(folder / f"{prefix}.{name}.npy", mmap_mode="r", allow_pickle=False)
-
         names = cls._ARRAYS
         if (folder / f"{prefix}.column_terms.npy").is_file():  # (older segments have none)
             names += cls._COLUMN_ARRAYS
-        # Plain arrays over the maps: numpy's memmap subclass makes every slice cost more.
-        loaded = cls(terms, **{name: np.asarray(array(name)) for name in names})
+        # (Plain arrays over the maps: numpy's memmap subclass makes every slice cost more.)
+        loaded = cls(terms, **{name: map_array(folder / f"{prefix}.{name}.npy")
+                               for name in names})
         if len(loaded.offsets) != len(terms) + 1:
             raise ValueError(f"{folder / prefix}: the postings do not fit the terms")
         if not loaded._columns_fit():

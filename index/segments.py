@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import Postings, Terms, sorted_by
+from .npy_map import map_array, read_header
 
 UNDATED = np.iinfo(np.int32).min  # the publication day of an undated article
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -88,12 +89,16 @@ class SlicedFile:
     """
 
     def __init__(self, path: Path) -> None:
-        header = np.load(path, mmap_mode="r", allow_pickle=False)  # (not read: a map)
-        if header.ndim != 1:
-            raise ValueError(f"{path}: not a one-dimensional array")
-        self.dtype, self._size, self._start = header.dtype, len(header), header.offset
         self._fd = os.open(path, os.O_RDONLY)
         weakref.finalize(self, os.close, self._fd)
+        header = read_header(self._fd)
+        if header is None:  # (not the kind np.save writes: let numpy read it, as a map)
+            array = np.load(path, mmap_mode="r", allow_pickle=False)
+            header = array.dtype, array.shape, array.offset
+        self.dtype, shape, self._start = header
+        if len(shape) != 1:
+            raise ValueError(f"{path}: not a one-dimensional array")
+        self._size = shape[0]
 
     def __len__(self) -> int:
         return self._size
@@ -192,7 +197,7 @@ def write_deletions(segment: Segment, deleted: np.ndarray) -> str:
 
 def load_segment(folder: Path) -> Segment:
     def array(name: str) -> np.ndarray:
-        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        return map_array(folder / f"{name}.npy")
 
     ids_text = (folder / "article_ids.txt").read_text(encoding="utf-8")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
