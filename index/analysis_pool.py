@@ -26,6 +26,7 @@ big batches start workers (`min_items`).
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import pickle
 import queue
@@ -292,16 +293,30 @@ def _write(stream: IO[bytes] | None, value: object) -> None:
 def _read(stream: IO[bytes] | None) -> Any:
     """The next value written by `_write`, or None at the end of the stream (or a
     broken one). (pickle, as multiprocessing uses: only over the pipes between this
-    process and the workers it started, never from a file.)"""
+    process and the workers it started, never from a file; and only plain values and
+    newsdesk's own classes are made from it, see `_OwnUnpickler`.)"""
     assert stream is not None
     header = _read_exactly(stream, 8)
     if header is None:
         return None
     data = _read_exactly(stream, int.from_bytes(header, "little"))
     try:
-        return None if data is None else pickle.loads(data)
-    except Exception:  # garbled
+        return None if data is None else _OwnUnpickler(io.BytesIO(data)).load()
+    except Exception:  # garbled, or not what these processes send each other
         return None
+
+
+class _OwnUnpickler(pickle.Unpickler):
+    """Makes plain values (numbers, strings, bytes, containers) and instances of
+    newsdesk's classes, nothing else: what a worker and this process send each other
+    (records, analyses, lessons). A message naming any other class or function, which
+    a worker running other code (newsdesk upgraded under it) could send, is refused as
+    garbled: that worker then counts as dead and its work is done here."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "newsdesk" or module.startswith("newsdesk."):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}: not one of newsdesk's classes")
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytearray | None:

@@ -537,3 +537,23 @@ def test_an_analyzer_learns_the_stems_another_made():
     learner._stemmer = None  # it must not stem again
     learner.learn(lesson)
     assert learner.terms(text) == reference_terms(text)
+
+
+def test_workers_messages_make_only_plain_values_and_newsdesk_classes():
+    """What a worker and this process send each other is unpickled by an unpickler that
+    makes plain values and newsdesk's classes only: a message naming another class or
+    function (a worker running other code) is refused as garbled."""
+    from collections import OrderedDict
+    from io import BytesIO
+
+    from newsdesk.index.records import Rejection
+
+    sent = ([1, "a", b"b", None, {2.5}], Rejection("x.json", "not JSON"))
+    stream = BytesIO()
+    analysis_pool._write(stream, sent)
+    analysis_pool._write(stream, OrderedDict(a=1))
+    analysis_pool._write(stream, os.system)
+    stream.seek(0)
+    assert analysis_pool._read(stream) == sent
+    assert analysis_pool._read(stream) is None
+    assert analysis_pool._read(stream) is None
