@@ -444,7 +444,7 @@ def test_an_unguarded_script_adding_from_a_thread_beside_an_event_loop(tmp_path:
 
 
 CTRL_C_SCRIPT = """
-import sys, time
+import sys
 from pathlib import Path
 from newsdesk.index import Archive, IndexSettings, ingest
 from newsdesk.index.store import Store
@@ -456,7 +456,7 @@ real_add = Store.add
 def add(self, items, version):
     added = real_add(self, items, version)
     print("committed", flush=True)
-    time.sleep(0.1)
+    sys.stdin.readline()  # the test says when to go on: it interrupts after the tenth
     return added
 
 Store.add = add
@@ -470,11 +470,14 @@ def test_ctrl_c_during_an_add_with_workers_ends_them_and_keeps_committed_batches
     mark = uuid.uuid4().hex
     proc = subprocess.Popen(
         [sys.executable, "-c", CTRL_C_SCRIPT, str(tmp_path / "data"), str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO), "NEWSDESK_TEST_MARK": mark})
-    assert proc.stdout is not None
-    for _ in range(10):  # a second or more in: the workers are working
+    assert proc.stdin is not None and proc.stdout is not None
+    for batch in range(10):  # ten batches in: the workers are working
         assert proc.stdout.readline() == "committed\n"
+        if batch < 9:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
     assert len(processes_marked(mark)) == 3  # the add and its two workers
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)

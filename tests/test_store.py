@@ -7,7 +7,6 @@ import json
 import multiprocessing
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -168,14 +167,15 @@ def test_closing_while_another_thread_reads_waits_for_the_read(tmp_path: Path):
     """The bot closes its archive on shutdown while a worker thread may be mid-query;
     closing a connection under a running query crashed the process (a segfault)."""
     db = Database(tmp_path / "a.sqlite3")
-    started = threading.Event()
+    running = threading.Event()  # set as the slow query starts: the close comes during it
     outcomes: list[object] = []
-    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-            " SELECT count(*) FROM n")
+    slow = ("WITH RECURSIVE n(i) AS (SELECT running() UNION ALL SELECT i + 1 FROM n"
+            " WHERE i < ?) SELECT count(*) FROM n")
 
     def read() -> None:
         db.one("SELECT 1")
-        started.set()
+        db._reader().connection.create_function("running", 0,
+                                                lambda: running.set() or 1)
         for _ in range(2):
             try:
                 outcomes.append(db.one(slow, (2_000_000,)))
@@ -184,8 +184,7 @@ def test_closing_while_another_thread_reads_waits_for_the_read(tmp_path: Path):
 
     thread = threading.Thread(target=read)
     thread.start()
-    started.wait()
-    time.sleep(0.05)  # most often the close comes while the first query runs
+    running.wait()
     db.close()
     thread.join()
     assert len(outcomes) == 2 and set(outcomes) <= {(2_000_000,), "closed"}
