@@ -107,6 +107,15 @@ class Database:
                 raise
             self._db.execute("COMMIT")
 
+    def change_if(self, needed: Callable[[], bool], change: Callable[[], None]) -> None:
+        """`change()` in a transaction when `needed()`: asked first without a lock, so a
+        process opening an up-to-date file never waits for another's write, then again
+        in the transaction (another process may have made the change meanwhile)."""
+        if needed():
+            with self.transaction():
+                if needed():
+                    change()
+
 
 @dataclass(frozen=True)
 class _Reader:

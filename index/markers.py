@@ -34,14 +34,13 @@ class Markers:
     def __init__(self, db: Database) -> None:
         self._db = db
         db.create(SCHEMA)
-        # Kept as briefing_runs before 0.2; one process moves them, in a transaction taken
-        # only then (a reader never waits for another process's write lock).
-        if db.one(_OLD_TABLE):
-            with db.transaction():
-                if db.execute(_OLD_TABLE).fetchone():
-                    db.execute("INSERT OR IGNORE INTO markers SELECT key, slot, cutoff"
-                               " FROM briefing_runs")
-                    db.execute("DROP TABLE briefing_runs")
+        # Kept as briefing_runs before 0.2: one process moves them.
+        db.change_if(lambda: db.one(_OLD_TABLE) is not None, self._move_old_runs)
+
+    def _move_old_runs(self) -> None:
+        self._db.execute("INSERT OR IGNORE INTO markers SELECT key, slot, cutoff"
+                         " FROM briefing_runs")
+        self._db.execute("DROP TABLE briefing_runs")
 
     def get(self, key: str) -> Marker | None:
         row = self._db.one("SELECT slot, cutoff FROM markers WHERE key = ?", (key,))

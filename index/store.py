@@ -320,29 +320,29 @@ class Store:
         """Bring a store made by an earlier newsdesk up to date, in one transaction taken
         only when there is something to change: a process opening a current store (a
         question asked while `add` writes) never waits for the writer's lock."""
-        if not self._outdated():
-            return  # a new store, or a current one
-        with self._db.transaction():
-            columns = self._db.columns("articles")  # (again: another process may have)
-            if "text_key" not in columns:
-                self._db.execute(
-                    "ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
-                rows = self._db.all("SELECT rowid, text FROM articles")
-                self._db.executemany("UPDATE articles SET text_key = ? WHERE rowid = ?",
-                                     [(text_key(text), rowid) for rowid, text in rows])
-            for column in ("terms", "terms_version"):
-                if column not in columns:
-                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
-            # Passages are cut when the index is built (passages.py), no longer stored,
-            # and stems are computed (snowball.py), no longer looked up.
-            self._db.execute("DROP TABLE IF EXISTS passages")
-            self._db.execute("DROP TABLE IF EXISTS stem_memo")
-            if self._db.columns("meta"):
-                self._db.execute("DELETE FROM meta WHERE key = 'passage_window'")
+        self._db.change_if(self._outdated, self._bring_up_to_date)
+
+    def _bring_up_to_date(self) -> None:
+        columns = self._db.columns("articles")
+        if "text_key" not in columns:
+            self._db.execute(
+                "ALTER TABLE articles ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
+            rows = self._db.all("SELECT rowid, text FROM articles")
+            self._db.executemany("UPDATE articles SET text_key = ? WHERE rowid = ?",
+                                 [(text_key(text), rowid) for rowid, text in rows])
+        for column in ("terms", "terms_version"):
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
+        # Passages are cut when the index is built (passages.py), no longer stored,
+        # and stems are computed (snowball.py), no longer looked up.
+        self._db.execute("DROP TABLE IF EXISTS passages")
+        self._db.execute("DROP TABLE IF EXISTS stem_memo")
+        if self._db.columns("meta"):
+            self._db.execute("DELETE FROM meta WHERE key = 'passage_window'")
 
     def _outdated(self) -> bool:
         """Whether this store was made by an earlier newsdesk and not brought up to date
-        (what `_migrate` changes), read without taking a lock."""
+        (what `_bring_up_to_date` changes)."""
         columns = self._db.columns("articles")
         if not columns:
             return False
