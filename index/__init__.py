@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .ingest import IngestReport, is_url
     from .markers import Marker
     from .params import IndexParams
-    from .progress import Progress, Silent
+    from .progress import LineProgress, Progress, Silent
     from .ranking import Ranking
     from .readers import MAX_ARTICLE_BYTES
     from .records import Article, Hit, Rejection
@@ -70,6 +70,7 @@ _MODULE_OF = {
     "IndexSettings": "config",
     "IngestReport": "ingest",
     "is_url": "ingest",
+    "LineProgress": "progress",
     "load_config": "config",
     "Marker": "markers",
     "MAX_ARTICLE_BYTES": "readers",
@@ -121,6 +122,7 @@ __all__ = [
     "IndexParams",
     "IndexSettings",
     "IngestReport",
+    "LineProgress",
     "Marker",
     "NoIndexError",
     "Progress",

@@ -18,6 +18,7 @@ from . import (
     Archive,
     ConfigError,
     FeedSource,
+    LineProgress,
     UserError,
     load_config,
     parse_day,
@@ -26,6 +27,9 @@ from . import (
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from . import IngestReport
+    from .console import RichProgress
 
 # rich (and console.py, which lays things out with it) is imported when something is
 # first printed through it: a reading command with --json prints without it, about 40 ms
@@ -258,6 +262,24 @@ def _open(args: argparse.Namespace) -> Archive:
     return Archive(config.index)
 
 
+def _progress(err: Console) -> RichProgress | LineProgress:
+    """Progress bars on a terminal; elsewhere (a log, a pipe) a line per stage."""
+    return show.RichProgress(err) if sys.stderr.isatty() else LineProgress(sys.stderr)
+
+
+def _print_ingest(out: Console, report: IngestReport) -> None:
+    """What an add did: laid out by console.py on a terminal; elsewhere as plain lines,
+    without loading rich (a script or a scheduled job adding one file at a time)."""
+    if sys.stdout.isatty():
+        show.render_ingest(out, report)
+        return
+    for rejection in report.rejected:
+        print(f"rejected {rejection}")
+    print(report.summary())
+    for alert in report.alerts:
+        print(alert.line)
+
+
 def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
     """Make sure there is something to search, saying what that took. An index that is
     behind is searched as it is (a reader never waits for a writer), with a note."""
@@ -270,7 +292,7 @@ def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
                        f"({archive.stale_reason()}): 'newsdesk rebuild' brings it up to date.",
                        style="dim"), soft_wrap=True)
         return
-    with show.RichProgress(err) as progress:
+    with _progress(err) as progress:
         # The seeds go only into the quick start's default archive, never a configured one.
         note = archive.ensure_searchable(progress, seed=args.config is None)
     if note:
@@ -278,22 +300,22 @@ def _ready(archive: Archive, err: Console, args: argparse.Namespace) -> None:
 
 
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from rich.text import Text
-
     from . import is_url
 
     config = load_config(args.config)
     folder = config.index.data_dir
     if not folder.is_dir():
+        from rich.text import Text
+
         err.print(Text(f"newsdesk: creating the data folder {show.clean(str(folder))}",
                        style="dim"), soft_wrap=True)
     archive = Archive(config.index)
     try:
-        with show.RichProgress(err) as progress:
+        with _progress(err) as progress:
             sources = [p if is_url(p) else Path(p) for p in args.paths]
             fetcher = config.fetch.fetcher() if any(map(is_url, sources)) else None
             report = archive.add(sources, progress, fetcher)
-        show.render_ingest(out, report)
+        _print_ingest(out, report)
         return 1 if report.rejected and not (report.added or report.duplicates) else 0
     finally:
         archive.close()
@@ -400,7 +422,7 @@ def cmd_feeds(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         fetcher = config.fetch.fetcher()
         reports = []
-        with show.RichProgress(err) as progress:
+        with _progress(err) as progress:
             progress.stage("Polling feeds", len(sources))
             for source in sources:
                 reports.append(archive.poll_feed(source, fetcher))
@@ -438,7 +460,7 @@ def cmd_remove(args: argparse.Namespace, out: Console, err: Console) -> int:
                                console=err, default=False):
                 err.print("Nothing removed.")
                 return 1
-        with show.RichProgress(err) as progress:
+        with _progress(err) as progress:
             removed = archive.remove([a.id for a in selection.articles], progress)
         out.print(f"Removed {plural(removed, 'article')}; the index is up to date.")
         return 0
@@ -477,7 +499,7 @@ def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     archive = _open(args)
     try:
-        with show.RichProgress(err) as progress:
+        with _progress(err) as progress:
             archive.rebuild(progress)
         stats = archive.stats()
         out.print(f"Index rebuilt: {plural(stats.indexed_passages or 0, 'passage')} of "
@@ -498,7 +520,7 @@ def cmd_eval(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise EvalDataError(f"--compare: {exc}") from None
     results = []
     for config in configs:
-        with show.RichProgress(err) as progress:
+        with _progress(err) as progress:
             results.append(evaluate(args.data_dir, progress, params=config.params,
                                     ranking=config.ranking))
     if len(results) == 1:

@@ -239,12 +239,9 @@ def render_ingest(console: Console, report: IngestReport) -> None:
     for rejection in report.rejected:
         console.print(Text.assemble(("rejected", "red"), " ", clean(str(rejection))),
                       soft_wrap=True)
-    console.print(Text.assemble((str(report.added), "bold"), " added, ",
-                                (str(report.duplicates), "bold"), " already stored, ",
-                                (str(len(report.rejected)), "bold"),
-                                f" rejected ({report.files} "
-                                f"{'file or page' if report.files == 1 else 'files or pages'}"
-                                " read)"))
+    summary = Text(report.summary())
+    summary.highlight_regex(r"^\d+|(?<=, )\d+", "bold")  # the three counts
+    console.print(summary)
     for alert in report.alerts:
         console.print(Text(clean(alert.line), style="bold cyan"), soft_wrap=True)
 

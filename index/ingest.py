@@ -52,6 +52,12 @@ class IngestReport:
     added_articles: list[Article] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)  # new stories on watched topics
 
+    def summary(self) -> str:
+        """"3 added, 1 already stored, 0 rejected (2 files or pages read)"."""
+        read = "file or page" if self.files == 1 else "files or pages"
+        return (f"{self.added} added, {self.duplicates} already stored, "
+                f"{len(self.rejected)} rejected ({self.files} {read} read)")
+
 
 
 def is_url(source: str | Path) -> bool:

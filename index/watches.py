@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from .database import Database, utc_stamp
 from .duplicates import group_stories, same_story, shingles
+from .one_line import one_line
 from .records import Article
 
 SCHEMA = """
@@ -68,8 +69,8 @@ class Alert:
 
     @property
     def line(self) -> str:
-        """"Watch “TOPIC”: TITLE — OUTLETS"."""
-        return f"Watch “{self.watch.topic}”: {self.title} — {', '.join(self.outlets)}"
+        """"Watch “TOPIC”: TITLE — OUTLETS", safe to print as one line (see one_line.py)."""
+        return one_line(f"Watch “{self.watch.topic}”: {self.title} — {', '.join(self.outlets)}")
 
 
 class Watches:

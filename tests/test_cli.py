@@ -72,10 +72,27 @@ def test_ask_without_a_match_says_so_and_what_was_searched(capsys):
 def test_add_reports_added_duplicates_and_rejections(capsys, tmp_path: Path):
     write_jsonl(tmp_path / "in.jsonl", [article(1), article(1)])
     (tmp_path / "broken.json").write_text("{", "utf-8")
-    code, out, _ = run(capsys, "add", str(tmp_path))
+    code, out, err = run(capsys, "add", str(tmp_path))
     assert code == 0
     assert "1 added, 1 already stored, 1 rejected (2 files or pages read)" in out
     assert f"rejected {tmp_path / 'broken.json'}: invalid JSON" in out
+    # Not a terminal: a line per stage, not the last frame of a progress bar.
+    assert re.search(r"^Reading articles: 2/2 in \d+\.\d s$", err, re.MULTILINE), err
+    assert "━" not in err
+
+
+def test_an_add_from_a_script_prints_plain_lines_without_loading_rich(tmp_path: Path,
+                                                                      data_dir: Path):
+    write_jsonl(tmp_path / "in.jsonl", [article(1)])
+    data_dir.mkdir()
+    script = ("import sys; from newsdesk.index.cli import main; code = main(sys.argv[1:]); "
+              "print('rich loaded' if 'rich' in sys.modules else 'no rich'); sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", script, "add", str(tmp_path / "in.jsonl")],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["1 added, 0 already stored, 0 rejected "
+                                        "(1 file or page read)", "no rich"]
+    assert "Indexing articles: 1/1 in" in proc.stderr
 
 
 def test_add_of_only_bad_input_fails(capsys, tmp_path: Path):
