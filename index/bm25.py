@@ -501,25 +501,27 @@ class Bm25:
                         continue
                     docs, pairs, column = hit
                     if column is not None:
-                        held = column[documents[lo:hi] - self._bases[n]]
-                        holds = held != len(self._pair_weights[n]) - 1
-                        places.append(lo + np.flatnonzero(holds))
-                        weights.append(_weights(idf, self._pair_weights[n], held[holds]))
+                        held = np.take(column, documents[lo:hi] - self._bases[n])
+                        holds = np.flatnonzero(held != len(self._pair_weights[n]) - 1)
+                        places.append(lo + holds)
+                        weights.append(_weights(idf, self._pair_weights[n],
+                                                np.take(held, holds)))
                     elif (hi - lo) * _SEARCH_COST < len(docs):
                         wanted = documents[lo:hi] - self._bases[n]
                         index = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
-                        holds = docs[index] == wanted
-                        places.append(lo + np.flatnonzero(holds))
+                        holds = np.flatnonzero(np.take(docs, index) == wanted)
+                        places.append(lo + holds)
                         weights.append(_weights(idf, self._pair_weights[n],
-                                                pairs[index[holds]]))
+                                                np.take(pairs, np.take(index, holds))))
                     else:
                         if at is None:
                             at = self._place_map()
                             at[documents] = np.arange(len(documents), dtype=np.int32)
-                        where = at[self._bases[n]:][docs]
-                        holds = where >= 0
-                        places.append(where[holds])
-                        weights.append(_weights(idf, self._pair_weights[n], pairs[holds]))
+                        where = np.take(at[self._bases[n]:], docs)
+                        holds = np.flatnonzero(where >= 0)
+                        places.append(np.take(where, holds))
+                        weights.append(_weights(idf, self._pair_weights[n],
+                                                np.take(pairs, holds)))
                 if places:
                     found[term] = (np.concatenate(places), np.concatenate(weights))
                 else:
@@ -722,8 +724,8 @@ def _weights(idf: float, table: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """`idf * table[pairs]`: the BM25 weights of postings from their pair numbers. The
     table is multiplied first when it is the smaller: the same products, fewer of them."""
     if len(pairs) > len(table):
-        return (idf * table)[pairs]
-    return idf * table[pairs]
+        return np.take(idf * table, pairs)
+    return idf * np.take(table, pairs)
 
 
 def top_k(scores: np.ndarray, k: int, hint: np.ndarray | None = None) -> np.ndarray:

@@ -70,22 +70,26 @@ def assert_same_pools(archive: Archive, questions: list[str]) -> None:
 
 # Scoring every passage over whole arrays (always, never, or when most passages are
 # candidates, the default) ranks the same passages with the same scores, to the bit;
-# so does looking for a closer bound (see _gated_top) always or never, and matching
-# candidates' passages and articles in two threads (alongside.py) or one.
-SCORING = [pytest.param((10**9, 10**9, 10**9), id="whole-arrays"),
-           pytest.param((0, 10**9, 10**9), id="candidates-only"),
-           pytest.param((10**9, 1, 10**9), id="whole-arrays-closer-bound"),
-           pytest.param((0, 1, 0), id="candidates-only-closer-bound-two-threads"),
-           pytest.param((search._DENSE_FROM, search._TIGHTEN_FROM, search._ALONGSIDE_FROM),
-                        id="default")]
+# so does looking for a closer bound (see _gated_top) always or never, scoring the
+# candidates' articles or every article, and scoring passages and articles in two
+# threads (alongside.py) or one.
+SCORING = [pytest.param((10**9, 10**9, 10**9, 0), id="whole-arrays"),
+           pytest.param((0, 10**9, 10**9, 0), id="candidates-only"),
+           pytest.param((0, 10**9, 10**9, 10**9), id="candidates-only-every-article"),
+           pytest.param((10**9, 1, 10**9, 0), id="whole-arrays-closer-bound"),
+           pytest.param((0, 1, 0, 0), id="candidates-only-closer-bound-two-threads"),
+           pytest.param((0, 1, 0, 10**9), id="every-article-closer-bound-two-threads"),
+           pytest.param((search._DENSE_FROM, search._TIGHTEN_FROM, search._ALONGSIDE_FROM,
+                         search._WHOLE_ARTICLES_FROM), id="default")]
 
 
 @pytest.fixture(params=SCORING)
 def scoring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    dense_from, tighten_from, alongside_from = request.param
+    dense_from, tighten_from, alongside_from, whole_articles_from = request.param
     monkeypatch.setattr(search, "_DENSE_FROM", dense_from)
     monkeypatch.setattr(search, "_TIGHTEN_FROM", tighten_from)
     monkeypatch.setattr(search, "_ALONGSIDE_FROM", alongside_from)
+    monkeypatch.setattr(search, "_WHOLE_ARTICLES_FROM", whole_articles_from)
 
 
 @needs_newsqa
