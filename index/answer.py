@@ -206,11 +206,13 @@ def _read(question: str, question_terms: tuple[str, ...]
 def phrases_kept(phrases: set[tuple[str, str]], terms: Sequence[str], gap: int) -> int:
     """How many of `phrases` (term pairs) occur in `terms` in order, the second at most
     `gap` terms after the first."""
+    firsts = {first for first, _ in phrases}
     found = set()
     for i, first in enumerate(terms):
-        for second in terms[i + 1:i + 1 + gap]:
-            if (first, second) in phrases:
-                found.add((first, second))
+        if first in firsts:  # (most terms start no phrase: their pairs are not looked up)
+            for second in terms[i + 1:i + 1 + gap]:
+                if (first, second) in phrases:
+                    found.add((first, second))
     return len(found)
 
 
