@@ -144,11 +144,35 @@ class Terms:
     def numbers_of(self, terms: list[str]) -> np.ndarray:
         """`number` of each of `terms` as an array, -1 for those not here."""
         if self._by_keys(len(terms)):
-            found = [self._found_by_key(term) for term in terms]
-            return np.fromiter((-1 if n is None else n for n in found), dtype=np.int64,
-                               count=len(terms))
+            return self._numbers_by_keys(terms)
         return np.fromiter(map(self.numbers.get, terms, repeat(-1)), dtype=np.int64,
                            count=len(terms))
+
+    def _numbers_by_keys(self, terms: list[str]) -> np.ndarray:
+        """`numbers_of` found by the terms' keys: one binary search for them all, each
+        term checked against the line its key points to (a term whose key is shared
+        with another term, a CRC-32 collision, is looked up alone)."""
+        assert self._crc_keys is not None
+        self._looked_up += len(terms)
+        numbers = np.full(len(terms), -1, dtype=np.int64)
+        keys = self._crc_keys
+        if not len(terms) or not len(keys):
+            return numbers
+        data = [term.encode("utf-8") for term in terms]
+        crcs = np.fromiter(map(zlib.crc32, data), dtype=np.uint64, count=len(data))
+        at = np.minimum(np.searchsorted(keys, crcs << np.uint64(32)), len(keys) - 1)
+        found = np.take(keys, at)
+        held = np.flatnonzero((found >> np.uint64(32)) == crcs)  # (others are not here)
+        candidates = (np.take(found, held) & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        starts, text = self._line_starts, self._text
+        for i, number, start, end in zip(held.tolist(), candidates.tolist(),
+                                         np.take(starts, candidates).tolist(),
+                                         np.take(starts, candidates + 1).tolist(), strict=True):
+            if text[start:end - 1] == data[i]:
+                numbers[i] = number
+            elif (other := self._search_keys(terms[i])) is not None:  # a collision
+                numbers[i] = other
+        return numbers
 
     def word(self, number: int) -> str:
         """Term number `number`."""

@@ -205,7 +205,7 @@ def _with_deletions(current: Snapshot, touched: set[str]) -> list[_Planned]:
     planned = []
     for entry in current.entries:
         segment = entry.segment
-        numbers = [segment.article_number[i] for i in touched if i in segment.article_number]
+        numbers = segment.numbers_of(touched)
         deleted = entry.deleted
         deletions = entry.deletions
         if numbers and (deleted is None or not deleted[numbers].all()):

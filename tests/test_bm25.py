@@ -93,6 +93,9 @@ def test_saved_terms_are_found_by_their_keys_without_reading_them_all(tmp_path: 
     picked = np.asarray([2002, 0, 2000, 5])
     assert loaded.words_of(picked) == [words[n] for n in picked.tolist()]
     assert "numbers" not in vars(loaded) and "words" not in vars(loaded)  # neither made
+    asked = [*words[::23], "absent", "", "term2000x", "café"]  # (~90: still by their keys)
+    assert loaded.numbers_of(asked).tolist() == Terms(words).numbers_of(asked).tolist()
+    assert "numbers" not in vars(loaded)
     assert loaded.words_of(picked) == Terms(words).words_of(picked)
     assert loaded.words == words and len(loaded) == len(words)
 
@@ -106,6 +109,8 @@ def test_terms_whose_keys_collide_are_told_apart_by_their_text(tmp_path: Path):
     loaded = Terms.load(tmp_path, len(words))
     assert loaded.number("alpha") == 1  # the first key of its CRC is "bravo"'s
     assert loaded.number("bravo") is None  # (its own CRC has no key here)
+    # Many at once (one search for all), the same.
+    assert loaded.numbers_of(["pad3", "alpha", "bravo", "zulu"]).tolist() == [5, 1, -1, -1]
 
 
 def test_the_dictionary_is_made_once_lookups_would_have_paid_for_it(tmp_path: Path):

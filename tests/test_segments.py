@@ -255,6 +255,23 @@ def test_article_terms_are_read_from_their_files_as_saved(tmp_path: Path):
         archive.close()
 
 
+def test_a_segment_finds_a_few_article_ids_or_many_alike(tmp_path: Path):
+    archive = Archive(IndexSettings(tmp_path / "data"))
+    try:
+        archive.add([write_jsonl(tmp_path / "some.jsonl", [article(n) for n in range(1, 21)])])
+        segment = archive._search().snapshot.entries[0].segment
+        few = {"art-3", "art-17", "not-here"}  # (looked for in the list)
+        many = {*segment.article_ids[::2], "not-here"}  # (through the dictionary)
+        assert sorted(segment.numbers_of(few)) == sorted(
+            segment.article_ids.index(i) for i in few - {"not-here"})
+        assert "article_number" not in vars(segment)
+        assert sorted(segment.numbers_of(many)) == list(range(0, 20, 2))
+        assert sorted(segment.numbers_of(few)) == sorted(  # (now the dictionary exists)
+            segment.article_number[i] for i in few - {"not-here"})
+    finally:
+        archive.close()
+
+
 def test_the_mean_idf_is_over_every_live_term_whatever_order_the_segments_come_in():
     """The epsilon floor's mean IDF, summed by document frequency: to the last bit that
     of every term a live document holds, added one by one, for segments in any order."""
