@@ -13,7 +13,6 @@ stay inside it.
 from __future__ import annotations
 
 import fcntl
-import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -53,8 +52,6 @@ if TYPE_CHECKING:
     from .search import Answer, Searcher
     from .timeline import Timeline
     from .watches import Alert, Watch, Watches
-
-log = logging.getLogger("newsdesk.archive")
 
 
 class NoIndexError(UserError):

@@ -153,11 +153,9 @@ class Terms:
         term checked against the line its key points to (a term whose key is shared
         with another term, a CRC-32 collision, is looked up alone)."""
         assert self._crc_keys is not None
-        self._looked_up += len(terms)
+        self._looked_up += len(set(terms))
         numbers = np.full(len(terms), -1, dtype=np.int64)
         keys = self._crc_keys
-        if not len(terms) or not len(keys):
-            return numbers
         data = [term.encode("utf-8") for term in terms]
         crcs = np.fromiter(map(zlib.crc32, data), dtype=np.uint64, count=len(data))
         at = np.minimum(np.searchsorted(keys, crcs << np.uint64(32)), len(keys) - 1)

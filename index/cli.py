@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import newsdesk
 
@@ -262,15 +262,25 @@ def _open(args: argparse.Namespace) -> Archive:
     return Archive(config.index)
 
 
+def _is_terminal(stream: TextIO | None) -> bool:
+    """Whether `stream` is a terminal (not when closed, or None: a process started
+    without it). Rich's FORCE_COLOR is not consulted: forced colours still get the
+    plain lines below, which read the same."""
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
 def _progress(err: Console) -> RichProgress | LineProgress:
     """Progress bars on a terminal; elsewhere (a log, a pipe) a line per stage."""
-    return show.RichProgress(err) if sys.stderr.isatty() else LineProgress(sys.stderr)
+    return show.RichProgress(err) if _is_terminal(sys.stderr) else LineProgress(sys.stderr)
 
 
 def _print_ingest(out: Console, report: IngestReport) -> None:
     """What an add did: laid out by console.py on a terminal; elsewhere as plain lines,
     without loading rich (a script or a scheduled job adding one file at a time)."""
-    if sys.stdout.isatty():
+    if _is_terminal(sys.stdout):
         show.render_ingest(out, report)
         return
     for rejection in report.rejected:

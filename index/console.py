@@ -243,7 +243,7 @@ def render_ingest(console: Console, report: IngestReport) -> None:
     summary.highlight_regex(r"^\d+|(?<=, )\d+", "bold")  # the three counts
     console.print(summary)
     for alert in report.alerts:
-        console.print(Text(clean(alert.line), style="bold cyan"), soft_wrap=True)
+        console.print(Text(alert.line, style="bold cyan"), soft_wrap=True)  # (escaped)
 
 
 def render_watches(console: Console, watches: list[Watch]) -> None:

@@ -59,7 +59,6 @@ class IngestReport:
                 f"{len(self.rejected)} rejected ({self.files} {read} read)")
 
 
-
 def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source[:8].lower().startswith(("http://", "https://"))
 

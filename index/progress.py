@@ -29,16 +29,16 @@ class LineProgress:
     s"), for output that is not a terminal: a log or a pipe, where a redrawn bar leaves
     only its last frame and drawing one costs a command rich's import (~60 ms)."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream  # (None: a process started without it; nothing is written)
         self._stage: tuple[str, int | None, float] | None = None  # description, total, start
         self._done = 0
 
     def __enter__(self) -> LineProgress:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._finish_stage()
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._finish_stage(stopped=kind is not None)
 
     def stage(self, description: str, total: int | None) -> None:
         self._finish_stage()
@@ -47,11 +47,14 @@ class LineProgress:
     def advance(self, steps: int = 1) -> None:
         self._done += steps
 
-    def _finish_stage(self) -> None:
+    def _finish_stage(self, stopped: bool = False) -> None:
         if self._stage is None:
             return
         description, total, began = self._stage
-        done = f"{self._done:,}" if total is None else f"{self._done:,}/{total:,}"
-        self._stream.write(f"{description}: {done} in {time.perf_counter() - began:.1f} s\n")
-        self._stream.flush()
         self._stage = None
+        if self._stream is None:
+            return
+        done = f"{self._done:,}" if total is None else f"{self._done:,}/{total:,}"
+        took = f"{time.perf_counter() - began:.1f} s"
+        self._stream.write(f"{description}: {done} in {took}{' (stopped)' if stopped else ''}\n")
+        self._stream.flush()

@@ -39,9 +39,10 @@ _DENSE_FROM = 3
 # From this many candidates, their passages and their articles are scored side by side
 # (alongside.py); for fewer, handing work to another thread costs more than it saves.
 _ALONGSIDE_FROM = 10_000
-# From this many candidates per article in the archive, every article's score is computed
-# (`Bm25.scores`) rather than the candidates' articles' (at 1M passages, from 1/8 on it was
-# as fast or faster: 4.4 -> 2.0 ms at 127k candidates).
+# When the candidates number at least 1 / this of the articles (deleted ones included),
+# every article is scored over whole arrays (`Bm25.scores`) rather than the candidates'
+# articles placed one by one (at 1M passages, from 1/8 on it was as fast or faster: 4.4
+# -> 2.0 ms at 127k candidates).
 _WHOLE_ARTICLES_FROM = 8
 # `_gated_top` looks for a closer bound when more than this many times k places score
 # above the first one.
@@ -307,7 +308,8 @@ class Searcher:
         if ranking.article_weight and len(candidates):
             whole_index = self.snapshot.articles
             if len(candidates) * _WHOLE_ARTICLES_FROM >= whole_index.size:
-                # Many articles: scoring every one over arrays costs less than placing these.
+                # Many candidates: scoring every article over arrays costs less than
+                # placing theirs.
                 at, score_articles = articles, partial(whole_index.scores, terms)
             else:
                 first = np.ones(len(articles), dtype=bool)

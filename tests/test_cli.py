@@ -81,6 +81,20 @@ def test_add_reports_added_duplicates_and_rejections(capsys, tmp_path: Path):
     assert "━" not in err
 
 
+def test_an_add_at_a_terminal_draws_bars_and_the_counts_in_bold(capsys, tmp_path: Path,
+                                                                monkeypatch):
+    write_jsonl(tmp_path / "in.jsonl", [article(1), article(1)])
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # (rich asks the stream too)
+    code, out, err = run(capsys, "add", str(tmp_path))
+    assert code == 0
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "1 added, 1 already stored, 0 rejected (1 file or page read)" in plain
+    assert "\x1b[1m1\x1b[0m added" in out  # the counts are bold
+    assert "Reading articles" in err and " in 0." not in err  # a bar, not a line
+
+
 def test_an_add_from_a_script_prints_plain_lines_without_loading_rich(tmp_path: Path,
                                                                       data_dir: Path):
     write_jsonl(tmp_path / "in.jsonl", [article(1)])
@@ -289,3 +303,22 @@ def test_timeline_prints_days_in_order_and_json(capsys, tmp_path: Path):
     code, out, _ = run(capsys, "timeline", "--json", "river bridge crews")
     assert [d["date"] for d in json.loads(out)["days"]] == ["2024-02-01", "2024-02-02",
                                                            "2024-02-03"]
+
+
+def test_line_progress_marks_a_stage_cut_short_and_needs_no_stream():
+    import io
+
+    from newsdesk.index import LineProgress
+    from newsdesk.index.cli import _is_terminal
+
+    written = io.StringIO()
+    with pytest.raises(KeyboardInterrupt), LineProgress(written) as progress:
+        progress.stage("Reading articles", 10)
+        progress.advance(3)
+        raise KeyboardInterrupt
+    assert re.fullmatch(r"Reading articles: 3/10 in \d+\.\d s \(stopped\)\n", written.getvalue())
+    with LineProgress(None) as progress:  # (a process started without standard error)
+        progress.stage("Indexing articles", None)
+        progress.advance()
+    written.close()
+    assert not _is_terminal(None) and not _is_terminal(written)  # (closed)

@@ -65,3 +65,13 @@ def test_the_console_adds_lists_and_removes_watches_and_add_prints_alerts(
     assert main(["watch", "remove", "1"]) == 0
     assert main(["watch", "remove", "1"]) == 2
     assert "no watch has the id 1" in capsys.readouterr().err
+
+
+def test_an_alert_line_shows_a_hostile_topic_and_title_escaped_on_one_line():
+    from datetime import UTC, datetime
+
+    from newsdesk.index import Alert, Watch
+
+    watch = Watch(1, "harbor\nbridge", None, datetime(2024, 1, 1, tzinfo=UTC))
+    alert = Alert(7, watch, "a1", "Bridge \x1b[31mreopens\u202e", ("Wire",), None, None)
+    assert alert.line == "Watch “harbor\\nbridge”: Bridge \\x1b[31mreopens\\u202e — Wire"
