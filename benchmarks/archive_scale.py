@@ -50,6 +50,11 @@ from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
 
+from newsdesk.allocator import run_with_huge_pages
+
+# As every newsdesk command does (allocator.py): in-process figures are the commands'.
+run_with_huge_pages()
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -64,8 +69,10 @@ OUTLETS = [f"Gazette {n}" for n in range(12)]
 _WORD = re.compile(r"[a-z]+")
 NEWSDESK = Path(sys.executable).with_name("newsdesk")
 # Commands run as on an installed copy, whose modules pip byte-compiled: a machine that
-# sets PYTHONDONTWRITEBYTECODE would compile every module at every start instead.
-CLI_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# sets PYTHONDONTWRITEBYTECODE would compile every module at every start instead. They
+# ask for huge pages themselves, as a user's would, and pay for starting again.
+CLI_ENV = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "GLIBC_TUNABLES")}
 
 
 # Helpers ------------------------------------------------------------------------

@@ -13,11 +13,24 @@ freed: the bot searches in worker threads, and with six of them VmRSS grew from 
 to 609-613 MiB. With no more arenas than cores it was 544-555 MiB. Index builds gained
 nothing measurable (rebuild at 1M, alternated), so only the bot sets this (and the
 benchmark's answering processes, as the bot's).
+
+`newsdesk`'s long commands (the bot, a rebuild, a big add: command.py) also have glibc
+back their heaps with transparent huge pages (2 MiB pages, where the system grants them to
+programs that ask: `run_with_huge_pages`). Memos
+of hundreds of thousands of words and arrays over a million passages are then reached
+through far fewer page-table entries and faulted in 2 MiB at a time. At 1M passages:
+ingest 1,354 -> 1,453 articles/s (reading 80.3 -> 74.0 s); `ask` in process, a first
+pass over 200 questions, median 8.8 / 8.0 -> 4.8 / 5.6 ms and p95 26.4 / 20.8 -> 14.0 /
+15.6 ms, page faults 12-13k -> 5.2k, VmRSS the same (334 / 336 MiB). Only a process's
+start can ask for it (glibc reads its tunables then), so the command runs itself again
+at once, before anything is loaded; a short command would lose more than it gains (about
+45 ms a process: starting again, and each 2 MiB page zeroed when first touched).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 # mallopt's parameters (malloc.h)
 _M_TRIM_THRESHOLD = -1
@@ -49,3 +62,42 @@ def keep_freed_memory() -> bool:
     return all(mallopt(parameter, value) for parameter, value in (
         (_M_ARENA_MAX, max(cores, 1)), (_M_MMAP_THRESHOLD, _HEAP_BLOCKS_BELOW),
         (_M_TRIM_THRESHOLD, _KEPT_FREE)))
+
+
+# glibc's tunable (2.35 on) for malloc's use of transparent huge pages: madvise them.
+_HUGE_PAGES = "glibc.malloc.hugetlb=1"
+_THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled"
+
+
+def run_with_huge_pages() -> None:
+    """Run this process's command again, in its place, with glibc's malloc asking for
+    transparent huge pages, when that will change anything: glibc 2.35 or later, the
+    system grants them on request ("madvise" mode; "always" needs no asking), and not
+    asked for already (so it happens once). Otherwise, or if it cannot, it returns."""
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if _HUGE_PAGES in tunables or not _glibc_at_least(2, 35) or _thp_mode() != "madvise":
+        return
+    os.environ["GLIBC_TUNABLES"] = f"{tunables}:{_HUGE_PAGES}" if tunables else _HUGE_PAGES
+    try:
+        os.execv(sys.executable, sys.orig_argv)
+    except OSError:
+        return  # (the environment keeps it: processes started from here get it)
+
+
+def _glibc_at_least(major: int, minor: int) -> bool:
+    try:
+        name, _, number = (os.confstr("CS_GNU_LIBC_VERSION") or "").partition(" ")
+        return name == "glibc" and tuple(map(int, number.split(".")[:2])) >= (major, minor)
+    except (ValueError, OSError, AttributeError):  # not a GNU system
+        return False
+
+
+def _thp_mode() -> str | None:
+    """The system's transparent huge page mode ("always", "madvise", "never"), if known."""
+    try:
+        with open(_THP_MODE, encoding="ascii") as modes:
+            text = modes.read()
+    except OSError:
+        return None
+    start, end = text.find("["), text.find("]")
+    return text[start + 1:end] if 0 <= start < end else None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.command import main as newsdesk_command
+from newsdesk.command import run_here as newsdesk_command
 from newsdesk.index.cli import main
 
 from .conftest import REPO, SEEDS, article, write_jsonl
@@ -322,3 +322,17 @@ def test_line_progress_marks_a_stage_cut_short_and_needs_no_stream():
         progress.advance()
     written.close()
     assert not _is_terminal(None) and not _is_terminal(written)  # (closed)
+
+
+def test_only_long_commands_start_again_with_huge_pages(tmp_path: Path):
+    from newsdesk.command import runs_long
+
+    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
+    write_jsonl(small, [article(1)])
+    with big.open("wb") as file:
+        file.truncate(64 << 20)  # (sparse: no disk used)
+    assert runs_long(["bot"]) and runs_long(["--config", "c.toml", "rebuild"])
+    assert runs_long(["add", str(tmp_path)]) and runs_long(["add", "--config", "x", str(big)])
+    assert not runs_long(["add", str(small), "https://example.org/a"])
+    assert not runs_long(["ask", "rebuild"]) and not runs_long(["--config", "bot", "ask", "q"])
+    assert not runs_long(["--version"]) and not runs_long([])
