@@ -37,7 +37,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 from itertools import chain, islice
 from typing import IO, Any, Generic, TypeVar
 
@@ -307,16 +307,21 @@ def _read(stream: IO[bytes] | None) -> Any:
 
 
 class _OwnUnpickler(pickle.Unpickler):
-    """Makes plain values (numbers, strings, bytes, containers) and instances of
-    newsdesk's classes, nothing else: what a worker and this process send each other
-    (records, analyses, lessons). A message naming any other class or function, which
-    a worker running other code (newsdesk upgraded under it) could send, is refused as
-    garbled: that worker then counts as dead and its work is done here."""
+    """Makes plain values (numbers, strings, bytes, containers) and newsdesk's records,
+    nothing else: what a worker and this process send each other (records, analyses,
+    lessons). A record is a dataclass or a named tuple defined in a newsdesk module,
+    named directly (not through a module's attribute, such as another module it
+    imported), so a message can make data but call nothing. A message naming anything
+    else, which a worker running other code (newsdesk upgraded under it) could send, is
+    refused as garbled: that worker then counts as dead and its work is done here."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "newsdesk" or module.startswith("newsdesk."):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name}: not one of newsdesk's classes")
+        if (module == "newsdesk" or module.startswith("newsdesk.")) and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module and (
+                    is_dataclass(found) or issubclass(found, tuple)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name}: not one of newsdesk's records")
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytearray | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import re
 import signal
@@ -560,3 +561,19 @@ def test_workers_messages_make_only_plain_values_and_newsdesk_classes():
     assert analysis_pool._read(stream) == sent
     assert analysis_pool._read(stream) is None
     assert analysis_pool._read(stream) is None
+    # newsdesk's own functions and non-record classes, and anything reached through a
+    # newsdesk module's attributes, are refused too: a message can make data, not calls.
+    from newsdesk.allocator import run_with_huge_pages
+    from newsdesk.index.archive import Archive
+
+    for value in (run_with_huge_pages, Archive):
+        stream = BytesIO()
+        analysis_pool._write(stream, value)
+        stream.seek(0)
+        assert analysis_pool._read(stream) is None
+    unpickler = analysis_pool._OwnUnpickler(BytesIO(b""))
+    for module, name in (("newsdesk.index.snapshot", "shutil.rmtree"),
+                         ("newsdesk.index.analysis_pool", "os")):
+        with pytest.raises(pickle.UnpicklingError):
+            unpickler.find_class(module, name)
+    assert unpickler.find_class("newsdesk.index.records", "Rejection") is Rejection
