@@ -16,12 +16,12 @@ benchmark's answering processes, as the bot's).
 
 `newsdesk`'s long commands (the bot, a rebuild, a big add: command.py) also have glibc
 back their heaps with transparent huge pages (2 MiB pages, where the system grants them to
-programs that ask: `run_with_huge_pages`). Memos
-of hundreds of thousands of words and arrays over a million passages are then reached
-through far fewer page-table entries and faulted in 2 MiB at a time. At 1M passages:
-ingest 1,354 -> 1,453 articles/s (reading 80.3 -> 74.0 s); `ask` in process, a first
-pass over 200 questions, median 8.8 / 8.0 -> 4.8 / 5.6 ms and p95 26.4 / 20.8 -> 14.0 /
-15.6 ms, page faults 12-13k -> 5.2k, VmRSS the same (334 / 336 MiB). Only a process's
+programs that ask: `run_with_huge_pages`). Memos of hundreds of thousands of words and
+arrays over a million passages are then reached through far fewer page-table entries and
+faulted in 2 MiB at a time. At 1M passages: ingest 1,354 -> 1,453 articles/s (reading
+80.3 -> 74.0 s); `ask` in process, a first pass over 200 questions, median 8.8 / 8.0 ->
+4.8 / 5.6 ms and p95 26.4 / 20.8 -> 14.0 / 15.6 ms, page faults 12-13k -> 5.2k, VmRSS the
+same (334 / 336 MiB). Only a process's
 start can ask for it (glibc reads its tunables then), so the command runs itself again
 at once, before anything is loaded; a short command would lose more than it gains (about
 45 ms a process: starting again, and each 2 MiB page zeroed when first touched).
@@ -46,11 +46,7 @@ def keep_freed_memory() -> bool:
     """Have glibc serve blocks below 32 MiB from its heaps, keep up to 256 MiB freed at
     the top of each, and make no more heaps than the cores this process may use.
     Returns whether it could: False where the C library is not glibc."""
-    try:
-        libc_version = os.confstr("CS_GNU_LIBC_VERSION") or ""
-    except (ValueError, OSError, AttributeError):  # not a GNU system
-        return False
-    if not libc_version.startswith("glibc"):
+    if _glibc_version() is None:
         return False
     import ctypes
 
@@ -75,7 +71,8 @@ def run_with_huge_pages() -> None:
     system grants them on request ("madvise" mode; "always" needs no asking), and not
     asked for already (so it happens once). Otherwise, or if it cannot, it returns."""
     tunables = os.environ.get("GLIBC_TUNABLES", "")
-    if _HUGE_PAGES in tunables or not _glibc_at_least(2, 35) or _thp_mode() != "madvise":
+    if _HUGE_PAGES in tunables or (_glibc_version() or (0, 0)) < (2, 35) \
+            or _thp_mode() != "madvise":
         return
     os.environ["GLIBC_TUNABLES"] = f"{tunables}:{_HUGE_PAGES}" if tunables else _HUGE_PAGES
     try:
@@ -84,12 +81,14 @@ def run_with_huge_pages() -> None:
         return  # (the environment keeps it: processes started from here get it)
 
 
-def _glibc_at_least(major: int, minor: int) -> bool:
+def _glibc_version() -> tuple[int, int] | None:
+    """The C library's version if it is glibc (None otherwise)."""
     try:
         name, _, number = (os.confstr("CS_GNU_LIBC_VERSION") or "").partition(" ")
-        return name == "glibc" and tuple(map(int, number.split(".")[:2])) >= (major, minor)
-    except (ValueError, OSError, AttributeError):  # not a GNU system
-        return False
+        major, minor = map(int, number.split(".")[:2])
+    except (ValueError, OSError, AttributeError):  # not a GNU system, or not a version
+        return None
+    return (major, minor) if name == "glibc" else None
 
 
 def _thp_mode() -> str | None:
