@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS watch_alerts (
 """
 # Earlier alerts of a watch compared with a new story, to fold a late syndicated copy.
 RECENT_ALERTS = 200
+# The longest alert line (`Alert.line`), in characters.
+ALERT_LINE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,13 @@ class Alert:
 
     @property
     def line(self) -> str:
-        """"Watch “TOPIC”: TITLE — OUTLETS", safe to print as one line (see one_line.py)."""
-        return one_line(f"Watch “{self.watch.topic}”: {self.title} — {', '.join(self.outlets)}")
+        """"Watch “TOPIC”: TITLE — OUTLETS", safe to print as one line (see one_line.py)
+        and at most `ALERT_LINE_CHARS` long before escaping (a title or an outlet from a
+        file has no bound of its own)."""
+        text = f"Watch “{self.watch.topic}”: {self.title} — {', '.join(self.outlets)}"
+        if len(text) > ALERT_LINE_CHARS:
+            text = text[:ALERT_LINE_CHARS - 1] + "…"
+        return one_line(text)
 
 
 class Watches:

@@ -75,3 +75,15 @@ def test_an_alert_line_shows_a_hostile_topic_and_title_escaped_on_one_line():
     watch = Watch(1, "harbor\nbridge", None, datetime(2024, 1, 1, tzinfo=UTC))
     alert = Alert(7, watch, "a1", "Bridge \x1b[31mreopens\u202e", ("Wire",), None, None)
     assert alert.line == "Watch “harbor\\nbridge”: Bridge \\x1b[31mreopens\\u202e — Wire"
+
+
+def test_an_alert_line_is_bounded_whatever_the_title():
+    from datetime import UTC, datetime
+
+    from newsdesk.index import Alert, Watch
+    from newsdesk.index.watches import ALERT_LINE_CHARS
+
+    watch = Watch(1, "bridge", None, datetime(2024, 1, 1, tzinfo=UTC))
+    line = Alert(7, watch, "a1", "Bridge " * 100_000, ("Wire",) * 1000, None, None).line
+    assert len(line) == ALERT_LINE_CHARS and line.startswith("Watch “bridge”: Bridge ")
+    assert line.endswith("…")
