@@ -58,6 +58,12 @@ class Bm25Params:
     epsilon: float = 0.25
 
 
+def term_key(term: str) -> int:
+    """A term's key, the CRC-32 of its UTF-8: the same in every segment and layout.
+    (A saved segment files its terms' look-up keys so: `Terms.save`.)"""
+    return zlib.crc32(term.encode("utf-8"))
+
+
 class Terms:
     """A segment's terms in order, and each one's number: one copy for the postings of
     its passages and of its articles, which share them.
@@ -94,6 +100,17 @@ class Terms:
     @cached_property
     def numbers(self) -> dict[str, int]:
         return dict(zip(self.words, range(self._count), strict=True))
+
+    @cached_property
+    def keys_by_number(self) -> np.ndarray:
+        """Each term's `term_key`, by its number (uint32): read from the saved look-up
+        keys when the segment has them (one pass, no term decoded)."""
+        if self._crc_keys is None:
+            return np.fromiter(map(term_key, self.words), dtype=np.uint32, count=self._count)
+        keys = np.empty(self._count, dtype=np.uint32)
+        numbers = (self._crc_keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        keys[numbers] = (self._crc_keys >> np.uint64(32)).astype(np.uint32)
+        return keys
 
     @cached_property
     def _line_starts(self) -> np.ndarray:

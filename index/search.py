@@ -13,7 +13,7 @@ from .alongside import alongside
 from .analyzer import ANALYZER_VERSION, Analyzer
 from .answer import Candidate, best_index, score_sentences
 from .bm25 import Bm25, summed_at, top_k
-from .corroboration import Report, corroborate, signature, strongest
+from .corroboration import Report, Signature, corroborate, signature, strongest
 from .duplicates import same_story, shingles
 from .periods import Period, question_period, without_relative_time
 from .question import search_text
@@ -122,7 +122,7 @@ class Searcher:
         self.ranking = ranking
         self.store = store
         self.analyzer = analyzer
-        self._signatures: dict[int, frozenset[str]] = {}  # by article number
+        self._signatures: dict[int, Signature] = {}  # by article number
 
     # Made when first asked for (a writer that only checks the index needs none of it).
 
@@ -354,32 +354,50 @@ class Searcher:
     def _corroborated(self, hits: list[Hit], articles: list[int]) -> list[Hit]:
         """The hits (of article numbers `articles`) with the outlets whose own reports
         of the same story are among them."""
-        reports = [Report(h.source, h.also_in, self._signature(a))
-                   for h, a in zip(hits, articles, strict=True)]
+        reports = [Report(h.source, h.also_in, s)
+                   for h, s in zip(hits, self._signatures_of(articles), strict=True)]
         return [replace(h, reported_by=c.outlets)
                 for h, c in zip(hits, corroborate(reports), strict=True)]
 
-    def signatures(self, articles: list[Article]) -> list[frozenset[str]]:
+    def signatures(self, articles: list[Article]) -> list[Signature]:
         """Each article's corroboration signature (from the index; from its text if it
         is not indexed)."""
         numbers = [self.snapshot.article_number(a.id) for a in articles]
-        return [self._signature(n) if n is not None
+        indexed = iter(self._signatures_of([n for n in numbers if n is not None]))
+        return [next(indexed) if n is not None
                 else signature(self.analyzer.terms(a.text), self._bm25.term_weights)
                 for a, n in zip(articles, numbers, strict=True)]
 
-    def _signature(self, article: int) -> frozenset[str]:
-        """Article number `article`'s signature, computed once per index (its terms and
-        their weights do not change while this snapshot is current)."""
-        found = self._signatures.get(article)
-        if found is None:
-            # (`part` numbers the snapshot's segments, as it does the parts of its Bm25.)
+    def _signatures_of(self, articles: list[int]) -> list[Signature]:
+        """The signatures of article numbers `articles`, each computed once per index
+        (its terms and their weights do not change while this snapshot is current)."""
+        kept = self._signatures  # (read once: another thread may start a new one)
+        missing = [a for a in dict.fromkeys(articles) if a not in kept]
+        if missing:
+            if len(kept) + len(missing) > _SIGNATURES_KEPT:
+                kept = self._signatures = {}  # a new dict: other threads keep the old one
+            kept.update(self._computed_signatures(missing))
+        return [kept[a] for a in articles]
+
+    def _computed_signatures(self, articles: list[int]) -> dict[int, Signature]:
+        """The signatures of article numbers `articles`, from their terms and counts as
+        indexed, each segment's term weights looked up at once."""
+        found: dict[int, Signature] = {}
+        # (`part` numbers the snapshot's segments, as it does the parts of its Bm25.)
+        by_part: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+        for article in articles:
             part, terms, counts = self.snapshot.article_terms(article)
+            by_part.setdefault(part, []).append((article, terms, counts))
+        for part, read in by_part.items():
+            terms = np.concatenate([terms for _, terms, _ in read])
+            scores = np.concatenate([counts for _, _, counts in read]) * (
+                self._bm25.part_term_weights(part, terms))
             words = self.snapshot.entries[part].segment.articles.terms
-            scores = counts * self._bm25.part_term_weights(part, terms)
-            found = strongest(scores, lambda at: words.words_of(terms[at]))
-            if len(self._signatures) > _SIGNATURES_KEPT:
-                self._signatures = {}  # a new dict: other threads keep reading the old one
-            self._signatures[article] = found
+            keys = np.take(words.keys_by_number, terms)
+            end = 0
+            for article, own, _ in read:
+                start, end = end, end + len(own)
+                found[article] = strongest(scores[start:end], keys[start:end])
         return found
 
     def articles_on(self, query: Query) -> np.ndarray:

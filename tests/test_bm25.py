@@ -8,7 +8,16 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from newsdesk.index.analyzer import Analyzer
-from newsdesk.index.bm25 import Bm25, Bm25Params, Part, Postings, Terms, summed_at, top_k
+from newsdesk.index.bm25 import (
+    Bm25,
+    Bm25Params,
+    Part,
+    Postings,
+    Terms,
+    summed_at,
+    term_key,
+    top_k,
+)
 from newsdesk.index.cleaning import clean_article_text
 from newsdesk.index.passages import make_passages
 from newsdesk.index.sentences import sentence_spans
@@ -98,6 +107,18 @@ def test_saved_terms_are_found_by_their_keys_without_reading_them_all(tmp_path: 
     assert "numbers" not in vars(loaded)
     assert loaded.words_of(picked) == Terms(words).words_of(picked)
     assert loaded.words == words and len(loaded) == len(words)
+
+
+def test_each_terms_key_is_read_from_the_saved_keys_or_made_from_its_text(tmp_path: Path):
+    words = [f"term{i}" for i in range(300)] + ["café", "naïve", ""]
+    Terms(words).save(tmp_path)
+    loaded = Terms.load(tmp_path, len(words))
+    expected = [term_key(word) for word in words]
+    assert loaded.keys_by_number.tolist() == expected
+    assert "words" not in vars(loaded)  # (no term decoded)
+    assert Terms(words).keys_by_number.tolist() == expected  # a list not saved yet
+    (tmp_path / "terms.crc32.npy").unlink()  # a segment written before the keys
+    assert Terms.load(tmp_path, len(words)).keys_by_number.tolist() == expected
 
 
 def test_terms_whose_keys_collide_are_told_apart_by_their_text(tmp_path: Path):

@@ -9,9 +9,11 @@ import numpy as np
 
 from newsdesk.index import Archive
 from newsdesk.index.analyzer import ANALYZER_VERSION
+from newsdesk.index.bm25 import term_key
 from newsdesk.index.corroboration import (
     SIGNATURE_TERMS,
     Report,
+    Signature,
     corroborate,
     corroboration_of,
     signature,
@@ -32,7 +34,7 @@ OTHER = ("The city council approved a budget for new school buses on Tuesday aft
 
 
 def test_independent_reports_count_once_each_and_copies_apart():
-    def sign(text: str) -> frozenset[str]:
+    def sign(text: str) -> Signature:
         return signature(text.lower().split(), lambda terms: [1.0] * len(terms))
 
     found = corroborate([Report("Wire", ("Post", "Gazette"), sign(CLOSURE)),
@@ -65,16 +67,26 @@ def test_answers_and_briefings_say_how_many_outlets_report_a_story(archive: Arch
 
 
 def test_strongest_terms_are_those_a_stable_sort_of_every_term_gives():
+    """The keys of the highest scores, ties going to the smallest keys, in whatever order
+    the terms come."""
     rng = random.Random(7)
     for _ in range(300):
-        names = rng.sample([f"t{i:03d}" for i in range(400)], rng.randint(0, 60))
+        keys = rng.sample(range(1 << 32), rng.randint(0, 60))
         # Few distinct scores: ties at the cut are the rule, not the exception.
-        scores = np.asarray([rng.choice([0.0, 0.5, 1.0, 1.5, 2.0]) for _ in names])
-        order = sorted(range(len(names)), key=names.__getitem__)
-        by_score = np.argsort(-scores[order], kind="stable")[:SIGNATURE_TERMS]
-        expected = frozenset(names[order[i]] for i in by_score.tolist())
-        named = np.asarray(names, dtype=object)
-        assert strongest(scores, lambda at, named=named: named[at].tolist()) == expected
+        scores = [rng.choice([0.0, 0.5, 1.0, 1.5, 2.0]) for _ in keys]
+        by_key = sorted(zip(keys, scores, strict=True))
+        expected = frozenset(key for key, _ in sorted(by_key, key=lambda ks: -ks[1])[
+            :SIGNATURE_TERMS])
+        assert strongest(np.asarray(scores), np.asarray(keys, dtype=np.uint32)) == expected
+
+
+def test_a_texts_signature_holds_the_keys_of_its_strongest_terms():
+    """Count times weight: a word said three times outweighs one of twice its weight."""
+    weights = {f"w{i}": 1.0 + i / 10 for i in range(SIGNATURE_TERMS + 5)}
+    terms = [*weights, "w0", "w0", "w1", "w1"]  # w0, w1: 3 x 1.0 and 3 x 1.1
+    strongest_ = ["w0", "w1", *sorted(weights, key=weights.__getitem__)[-SIGNATURE_TERMS + 2:]]
+    assert signature(terms, lambda distinct: [weights[t] for t in distinct]) == frozenset(
+        term_key(t) for t in strongest_)
 
 
 def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(archive: Archive,
