@@ -697,8 +697,7 @@ class _DocumentFrequencies:
         """`of_many` of terms numbered as in part `part`'s postings."""
         if part == self._main:  # numbered as here
             return self._df[terms]
-        words = self._parts[part].terms
-        return self.of_many([words.word(i) for i in terms.tolist()])
+        return self.of_many(self._parts[part].terms.words_of(terms))
 
     def mean_idf(self, n_docs: int) -> float:
         """The mean Okapi IDF over every term a live document holds (0 when none does):

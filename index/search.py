@@ -372,12 +372,15 @@ class Searcher:
         """The signatures of article numbers `articles`, each computed once per index
         (its terms and their weights do not change while this snapshot is current)."""
         kept = self._signatures  # (read once: another thread may start a new one)
-        missing = [a for a in dict.fromkeys(articles) if a not in kept]
+        found = {a: kept[a] for a in articles if a in kept}
+        missing = [a for a in dict.fromkeys(articles) if a not in found]
         if missing:
-            if len(kept) + len(missing) > _SIGNATURES_KEPT:
+            computed = self._computed_signatures(missing)
+            found |= computed
+            if len(kept) + len(computed) > _SIGNATURES_KEPT:
                 kept = self._signatures = {}  # a new dict: other threads keep the old one
-            kept.update(self._computed_signatures(missing))
-        return [kept[a] for a in articles]
+            kept.update(computed)
+        return [found[a] for a in articles]
 
     def _computed_signatures(self, articles: list[int]) -> dict[int, Signature]:
         """The signatures of article numbers `articles`, from their terms and counts as

@@ -6,8 +6,9 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from newsdesk.index import Archive
+from newsdesk.index import Archive, search
 from newsdesk.index.analyzer import ANALYZER_VERSION
 from newsdesk.index.bm25 import term_key
 from newsdesk.index.corroboration import (
@@ -20,6 +21,7 @@ from newsdesk.index.corroboration import (
     strongest,
 )
 from newsdesk.index.numbering import headline_terms
+from newsdesk.index.records import Article
 
 from .conftest import SEEDS, article, write_jsonl
 
@@ -89,8 +91,8 @@ def test_a_texts_signature_holds_the_keys_of_its_strongest_terms():
         term_key(t) for t in strongest_)
 
 
-def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(archive: Archive,
-                                                                        tmp_path: Path):
+def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The signature read from the index (any segment, after removals) is the one of the
     article's index terms: its headline's (see `headline_terms`) and its sentences'."""
     archive.add([SEEDS])
@@ -103,11 +105,27 @@ def test_an_indexed_articles_signature_is_that_of_its_terms_as_indexed(archive: 
     assert len(snapshot.entries) >= 2
     ids = [i for i in snapshot.article_ids if snapshot.article_number(i) is not None]
     stored = searcher.store.cached_terms(ids, ANALYZER_VERSION)
+    articles, expected = [], []
     for article_id in ids:
         found = searcher.store.article(article_id)
         assert found is not None
         sentences = searcher.store.with_sentences([article_id], ANALYZER_VERSION)[article_id][2]
         title = headline_terms(searcher.analyzer.terms(found.title), sentences)
-        expected = signature(title + stored[article_id], searcher._bm25.term_weights)
-        assert searcher.signatures([found]) == [expected], article_id
+        articles.append(found)
+        expected.append(signature(title + stored[article_id], searcher._bm25.term_weights))
+        assert searcher.signatures([found]) == [expected[-1]], article_id
     assert snapshot.article_number("art-3") is None
+    # Many at once (from several segments, one repeated, one not indexed: from its text),
+    # computed afresh; then through a cache that must start again (a small one).
+    unindexed = Article("elsewhere", "Bridge", "Herald", RETOLD)
+    from_text = signature(searcher.analyzer.terms(RETOLD), searcher._bm25.term_weights)
+    asked = [*articles, unindexed, articles[0]]
+    wanted = [*expected, from_text, expected[0]]
+    searcher._signatures = {}
+    assert searcher.signatures(asked) == wanted
+    monkeypatch.setattr(search, "_SIGNATURES_KEPT", 3)
+    searcher._signatures = {}
+    assert searcher.signatures(articles[:2]) == expected[:2]
+    assert searcher.signatures(articles[1:5]) == expected[1:5]  # one kept, three new
+    assert len(searcher._signatures) == 3  # started again with the three
+    assert searcher.signatures(asked) == wanted
