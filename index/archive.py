@@ -225,7 +225,7 @@ class Archive:
             return None
         current = self._current_snapshot()
         if current is None or current.params != params:
-            fresh = self._store.count() == 0  # a full build: of just these
+            fresh = self._store.is_empty()  # a full build: of just these
         else:
             fresh = (current.store_revision == self._store.revision()
                      and not self._store.changes_since(current.change_seq)[1])
@@ -281,7 +281,7 @@ class Archive:
         other settings is rebuilt, and with `seed` (the quick start's default archive
         only) a new, empty archive gets the bundled seed articles. Returns what was done,
         or None."""
-        if self._store.count() == 0:
+        if self._store.is_empty():
             if self._store.revision():
                 raise NoIndexError("the archive is empty (every article was removed); add "
                                    "articles with 'newsdesk add PATH'")
@@ -306,7 +306,7 @@ class Archive:
 
     def is_ready(self) -> bool:
         """True when there is something to search and the index is current."""
-        return self._store.count() > 0 and self.stale_reason() is None
+        return not self._store.is_empty() and self.stale_reason() is None
 
     def needs_rebuild(self) -> bool:
         return self.stale_reason() is not None
@@ -315,7 +315,7 @@ class Archive:
         """Why the index does not reflect the store and the settings, or None."""
         snapshot = self._current_snapshot()
         if snapshot is None:
-            if not self._store.count():
+            if self._store.is_empty():
                 return None
             return ("it was built by an older newsdesk" if has_index(self._index_root)
                     else "there is no index yet")
@@ -334,7 +334,7 @@ class Archive:
         all there is to index). Returns whether everything was indexed anew."""
         from .indexer import build_index, update_index
 
-        if self._store.count() == 0:
+        if self._store.is_empty():
             if added is not None:
                 added.let_go()
             clear_index(self._index_root)  # everything was removed

@@ -32,7 +32,9 @@ def stored(n: int, source: str = "Wire", text: str | None = None) -> StoredArtic
 def test_articles_are_stored_once_per_outlet_and_the_revision_moves(tmp_path: Path):
     db = Database(tmp_path / "s.sqlite3")
     store = Store(db)
+    assert store.is_empty() and store.count() == 0
     assert store.add([stored(1), stored(2)], "v1") == ["a1", "a2"]
+    assert not store.is_empty()
     revision = store.revision()
     assert store.add([stored(1), stored(3, text="Story 1 happened. It was news.")], "v1") == []
     assert store.revision() == revision  # nothing new: the index stays current
@@ -40,6 +42,7 @@ def test_articles_are_stored_once_per_outlet_and_the_revision_moves(tmp_path: Pa
                      "v1") == ["a4"]  # the same text from another outlet is its copy
     assert store.count() == 3 and store.revision() == revision + 1
     assert set(store.articles(["a1", "a4", "missing"])) == {"a1", "a4"}
+    assert store.remove(["a1", "a2", "a4"]) == 3 and store.is_empty()
     db.close()
 
 
