@@ -15,6 +15,13 @@ given `learned(since) -> (lesson, mark)` and `learn(lesson)` methods, each chunk
 carries what this process learned since the last one, and each answer what the worker
 learned.
 
+Records cross the pipes pickled, and a record's pickle names its class and holds its
+fields by name: a worker running other code than this process (newsdesk upgraded under a
+bot that has run for weeks) could send records of another layout, which would unpickle
+into objects missing fields. So a worker says, once started, the fields of every record
+class it has loaded (`_record_layouts`), and one that disagrees with this process on any
+class both have loaded is not used: its work is done here.
+
 This process works too: whenever the oldest chunk sent to a worker is not done, it
 takes the next chunk itself, so it is never idle and a worker that is still starting
 (about as long as analysing a thousand articles) or slow costs nothing. A worker that
@@ -37,7 +44,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from itertools import chain, islice
 from typing import IO, Any, Generic, TypeVar
 
@@ -184,6 +191,7 @@ class _Worker:
             bufsize=0, env=env, start_new_session=True)
         for pipe in (self._process.stdin, self._process.stdout):
             _enlarge(pipe)
+        self._layouts = _record_layouts()  # (this process's, to compare with the worker's)
         self._ready = False
         self._alive = True
         self.in_flight = 0
@@ -192,9 +200,19 @@ class _Worker:
     def usable(self) -> bool:
         """Alive and started (checked without waiting)."""
         if self._alive and not self._ready and self.has_results():
-            self._ready = _read(self._process.stdout) == _READY
+            self._ready = self._agrees(_read(self._process.stdout))
             self._alive = self._ready
         return self._alive and self._ready
+
+    def _agrees(self, greeting: Any) -> bool:
+        """Whether the worker's first message says it is ready, with the same fields as
+        this process for every record class both have loaded."""
+        if not (isinstance(greeting, tuple) and len(greeting) == 2 and greeting[0] == _READY
+                and isinstance(greeting[1], dict)):
+            return False
+        theirs = greeting[1]
+        return all(theirs[name] == fields for name, fields in self._layouts.items()
+                   if name in theirs)
 
     def has_results(self) -> bool:
         """Whether something (or the end) waits to be read, without waiting."""
@@ -240,7 +258,7 @@ def serve(factory: str, args: tuple[object, ...] = ()) -> None:
     threading.Thread(target=_read_all, args=(sys.stdin.buffer, chunks), daemon=True).start()
     told = 0  # the mark of what the parent was told, or taught this worker
     try:
-        _write(results, _READY)
+        _write(results, (_READY, _record_layouts()))
         while (message := chunks.get()) is not None:
             work, lesson = message
             if lesson is not None:
@@ -306,6 +324,28 @@ def _read(stream: IO[bytes] | None) -> Any:
         return None
 
 
+def _is_record(found: object) -> bool:
+    """A class whose instances may cross the pipes: a dataclass or a named tuple (the
+    module is checked by the caller)."""
+    return isinstance(found, type) and (
+        is_dataclass(found) or (issubclass(found, tuple) and hasattr(found, "_fields")))
+
+
+def _record_layouts() -> dict[str, tuple[str, ...]]:
+    """The field names of every record class of the newsdesk modules this process has
+    loaded, by "module:name"."""
+    layouts = {}
+    for module_name, module in list(sys.modules.items()):
+        if module_name != "newsdesk" and not module_name.startswith("newsdesk."):
+            continue
+        for name, found in list(vars(module).items()):
+            if _is_record(found) and found.__module__ == module_name:
+                layouts[f"{module_name}:{name}"] = (
+                    tuple(f.name for f in fields(found)) if is_dataclass(found)
+                    else tuple(found._fields))
+    return layouts
+
+
 class _OwnUnpickler(pickle.Unpickler):
     """Makes plain values (numbers, strings, bytes, containers) and newsdesk's records,
     nothing else: what a worker and this process send each other (records, analyses,
@@ -318,8 +358,7 @@ class _OwnUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module == "newsdesk" or module.startswith("newsdesk.")) and "." not in name:
             found = super().find_class(module, name)
-            if isinstance(found, type) and found.__module__ == module and (
-                    is_dataclass(found) or issubclass(found, tuple)):
+            if _is_record(found) and found.__module__ == module:
                 return found
         raise pickle.UnpicklingError(f"{module}.{name}: not one of newsdesk's records")
 

@@ -377,6 +377,40 @@ def crashing_worker() -> object:
     return work
 
 
+def worker_of_another_layout() -> object:
+    """A worker's function, in a worker whose Rejection has a field this process's has
+    not (as newsdesk upgraded under a running bot would give one)."""
+    from dataclasses import make_dataclass
+
+    from newsdesk.index import records
+
+    changed = make_dataclass("Rejection", ["origin", "reason", "since"], frozen=True)
+    changed.__module__ = records.__name__
+    records.Rejection = changed
+    return lambda item: item * 2
+
+
+@pytest.mark.usefixtures("workers_started_first")
+def test_a_worker_whose_records_have_another_layout_is_not_used():
+    for factory, agrees in (("crashing_worker", True), ("worker_of_another_layout", False)):
+        worker = analysis_pool._Worker(f"{__name__}:{factory}")
+        try:
+            assert worker.usable() is agrees  # (once it has said it started)
+        finally:
+            worker.close()
+    done_here = []
+
+    def work(item: int) -> int:
+        done_here.append(item)
+        return item * 2
+
+    # (A worker that agreed would get the first chunks: see workers_started_first.)
+    results = map_in_order(work, range(60), f"{__name__}:worker_of_another_layout",
+                           workers=1, min_items=10, chunk=4)
+    assert list(results) == [n * 2 for n in range(60)]
+    assert done_here == list(range(60))
+
+
 @pytest.mark.usefixtures("workers_started_first")
 def test_a_dead_worker_or_a_failing_item_loses_nothing_and_keeps_the_order():
     done_here = []
