@@ -21,10 +21,10 @@ arrays over a million passages are then reached through far fewer page-table ent
 faulted in 2 MiB at a time. At 1M passages: ingest 1,354 -> 1,453 articles/s (reading
 80.3 -> 74.0 s); `ask` in process, a first pass over 200 questions, median 8.8 / 8.0 ->
 4.8 / 5.6 ms and p95 26.4 / 20.8 -> 14.0 / 15.6 ms, page faults 12-13k -> 5.2k, VmRSS the
-same (334 / 336 MiB). Only a process's
-start can ask for it (glibc reads its tunables then), so the command runs itself again
-at once, before anything is loaded; a short command would lose more than it gains (about
-45 ms a process: starting again, and each 2 MiB page zeroed when first touched).
+same (334 / 336 MiB). Only a process's start can ask for it (glibc reads its tunables
+then), so the command runs itself again at once, before anything is loaded; a short
+command would lose more than it gains (about 45 ms a process: starting again, and each
+2 MiB page zeroed when first touched).
 """
 
 from __future__ import annotations
